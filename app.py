@@ -1,0 +1,42 @@
+"""Gemini Playground: the frame. Page config, session defaults, sidebar, navigation."""
+
+import streamlit as st
+
+from components.session import CONNECTED, init_session
+from components.sidebar import render_sidebar
+
+st.set_page_config(
+    page_title="Gemini Playground",
+    page_icon=":material/auto_awesome:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+init_session()
+
+pages = st.navigation(
+    {
+        "Generate": [
+            st.Page("pages/text.py", title="Text", icon=":material/edit_note:", default=True),
+        ],
+    },
+    position="sidebar",
+)
+connected = render_sidebar()
+st.session_state[CONNECTED] = connected
+
+if connected.plan.mode == "offline":
+    why = (
+        "You switched to the offline demo."
+        if connected.plan.offline_reason == "switched"
+        else "No API key is configured."
+    )
+    st.info(
+        f"**Offline demo** — replies are simulated by `gemini_offline` on this server; no real "
+        f"model is called. {why} To use real Gemini, paste a key in the sidebar, set "
+        "`GEMINI_API_KEY`, or add it to `.streamlit/secrets.toml`.",
+        icon=":material/cloud_off:",
+    )
+else:
+    st.caption(f":material/cloud_done: Connected to **{connected.plan.label}**")
+
+pages.run()

@@ -1,0 +1,131 @@
+"""The session's connection to Gemini: plan, cached client, catalogue, token counts.
+
+Clients built from server-side credentials (secrets, environment, offline demo) are cached
+for all sessions; a client built from a key the visitor pasted is cached for that session
+only, and the key itself lives only in that session's state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+from google import genai
+from google.genai import types
+
+from playground.catalog import Catalog, load_catalog
+from playground.connection import (
+    ConnectionPlan,
+    build_client,
+    plan_connection,
+    secrets_for_redaction,
+)
+from playground.errors import PlaygroundError
+from playground.gemini import Gemini, RetryPolicy
+
+SESSION_KEY = "connection.api_key"  # the pasted key (never a widget key)
+FORCE_OFFLINE = "connection.offline"
+
+
+@dataclass(frozen=True)
+class Connected:
+    """Everything a page needs to call Gemini in this run."""
+
+    plan: ConnectionPlan
+    gemini: Gemini
+    catalog: Catalog
+    cache_id: str
+
+
+def _secrets_key() -> str | None:
+    try:
+        value = st.secrets["GEMINI_API_KEY"]
+    except (FileNotFoundError, KeyError):
+        return None
+    return str(value) if value else None
+
+
+def current_plan() -> ConnectionPlan:
+    return plan_connection(
+        session_key=st.session_state.get(SESSION_KEY),
+        secrets_key=_secrets_key(),
+        env=os.environ,
+        force_offline=bool(st.session_state.get(FORCE_OFFLINE)),
+    )
+
+
+def _cache_id(plan: ConnectionPlan) -> str:
+    fingerprint = hashlib.sha256(plan.key.value.encode()).hexdigest()[:12] if plan.key else ""
+    return f"{plan.cache_id}|{fingerprint}"
+
+
+def _close(client: genai.Client) -> None:
+    client.close()
+
+
+@st.cache_resource(on_release=_close, show_spinner=False)
+def _shared_client(cache_id: str, _plan: ConnectionPlan) -> genai.Client:
+    return build_client(_plan)
+
+
+@st.cache_resource(on_release=_close, scope="session", show_spinner=False)
+def _session_client(cache_id: str, _plan: ConnectionPlan) -> genai.Client:
+    return build_client(_plan)
+
+
+@st.cache_resource(ttl=600, show_spinner="Loading models…")
+def _shared_catalog(cache_id: str, _gemini: Gemini) -> Catalog:
+    return load_catalog(_gemini.list_models)
+
+
+@st.cache_resource(ttl=600, scope="session", show_spinner="Loading models…")
+def _session_catalog(cache_id: str, _gemini: Gemini) -> Catalog:
+    return load_catalog(_gemini.list_models)
+
+
+def gemini_for(plan: ConnectionPlan) -> Gemini:
+    cache_id = _cache_id(plan)
+    client = (_shared_client if plan.shareable else _session_client)(cache_id, plan)
+    return Gemini(client, RetryPolicy.from_env(), secrets=secrets_for_redaction(plan))
+
+
+def connect() -> Connected:
+    """The connection for this run, built from the current plan (cheap: all cached)."""
+    plan = current_plan()
+    cache_id = _cache_id(plan)
+    gemini = gemini_for(plan)
+    catalog = (_shared_catalog if plan.shareable else _session_catalog)(cache_id, gemini)
+    return Connected(plan, gemini, catalog, cache_id)
+
+
+def check_key(key: str) -> PlaygroundError | None:
+    """Try a pasted key with one models.list call; the error if Gemini rejects it."""
+    plan = plan_connection(session_key=key, secrets_key=None, env=os.environ)
+    client = build_client(plan)
+    try:
+        Gemini(client, RetryPolicy(attempts=1), secrets=(key,)).list_models()
+    except PlaygroundError as error:
+        return error
+    finally:
+        client.close()
+    return None
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _count_tokens(
+    cache_id: str, model: str, digest: str, _gemini: Gemini, _contents: Sequence[types.Content]
+) -> int | None:
+    try:
+        return _gemini.count_tokens(model, _contents)
+    except PlaygroundError:
+        return None
+
+
+def count_tokens(connected: Connected, model: str, contents: Sequence[types.Content]) -> int | None:
+    """Token count of contents, cached per content; None when counting failed."""
+    payload = "".join(c.model_dump_json(exclude_none=True) for c in contents)
+    digest = hashlib.sha256(payload.encode()).hexdigest()
+    return _count_tokens(connected.cache_id, model, digest, connected.gemini, contents)

@@ -1,0 +1,63 @@
+"""Prompt editor, system instruction and image attachments, shared by the prompt pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from playground.errors import BadInput
+from playground.media import Attachment, check_image
+
+IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
+
+
+@dataclass
+class PromptInput:
+    """What the user typed and attached, plus any attachment that was refused."""
+
+    text: str
+    attachments: list[Attachment] = field(default_factory=list)
+    rejected: list[BadInput] = field(default_factory=list)
+
+
+def system_instruction_editor() -> None:
+    """The shared system instruction (part of the settings, kept across pages)."""
+    with st.expander(
+        "System instruction",
+        icon=":material/tune:",
+        expanded=bool(st.session_state.get("settings.system_instruction")),
+    ):
+        st.text_area(
+            "System instruction",
+            key="settings.system_instruction",
+            placeholder="e.g. You are a cat. Your name is Neko.",
+            help="Guides the model's behaviour for the whole request.",
+            label_visibility="collapsed",
+            persist_state="session",
+        )
+
+
+def prompt_editor(namespace: str, *, placeholder: str = "Ask Gemini anything…") -> PromptInput:
+    """The prompt text area (`{namespace}.prompt`) and the uploader (`{namespace}.attachments`)."""
+    text = st.text_area(
+        "Prompt",
+        key=f"{namespace}.prompt",
+        height=160,
+        placeholder=placeholder,
+        persist_state="session",
+    )
+    files = st.file_uploader(
+        "Attach images",
+        type=IMAGE_TYPES,
+        accept_multiple_files=True,
+        key=f"{namespace}.attachments",
+        help="Images are sent inline with the prompt (e.g. “Tell me about this instrument”).",
+    )
+    prompt = PromptInput(text or "")
+    for file in files or []:
+        try:
+            prompt.attachments.append(check_image(file.name, file.getvalue()))
+        except BadInput as problem:
+            prompt.rejected.append(problem)
+    return prompt

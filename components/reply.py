@@ -1,0 +1,82 @@
+"""Render a Reply: answer, thought summaries, images, candidates, usage and finish reason.
+
+Model output is rendered as Markdown with HTML left escaped (never unsafe_allow_html).
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from playground.reply import Candidate, Reply
+
+
+def _render_candidate(candidate: Candidate, *, as_json: bool) -> None:
+    if candidate.thoughts:
+        with st.expander("Thoughts", icon=":material/psychology:"):
+            st.markdown(candidate.thoughts)
+    for part in candidate.parts:
+        if part.kind == "text":
+            if as_json:
+                try:
+                    st.json(json.loads(part.text))
+                    continue
+                except json.JSONDecodeError:
+                    pass
+            st.markdown(part.text)
+        elif part.kind == "image":
+            st.image(part.data, output_format="PNG")
+        elif part.kind in ("code", "code_result"):
+            st.code(part.text, language="python" if part.kind == "code" else None)
+    if not candidate.parts and not candidate.finish_reason:
+        st.caption("(no content)")
+
+
+def render_usage(reply: Reply) -> None:
+    """Token usage and timing as a row of small metrics."""
+    usage = reply.usage
+    cols = st.columns(6)
+    cols[0].metric("Prompt tokens", f"{usage.prompt_tokens:,}")
+    cols[1].metric("Output tokens", f"{usage.output_tokens:,}")
+    cols[2].metric("Thought tokens", f"{usage.thought_tokens:,}")
+    cols[3].metric("Total tokens", f"{usage.total_tokens:,}")
+    cols[4].metric("Latency", f"{reply.timing.latency_s:.2f} s")
+    cols[5].metric("Finish", (reply.block_reason and "BLOCKED") or reply.finish_reason or "—")
+    details = []
+    if reply.model_version:
+        details.append(f"Model version: `{reply.model_version}`")
+    if reply.timing.attempts > 1:
+        details.append(f"succeeded after {reply.timing.attempts} attempts")
+    if details:
+        st.caption(" · ".join(details))
+
+
+def render_finish(reply: Reply) -> None:
+    """Explain in words why the reply ended, when it was not a normal stop."""
+    explanation = reply.finish_explanation()
+    if not explanation:
+        return
+    if reply.blocked:
+        st.warning(
+            f"**Prompt blocked ({reply.block_reason})** — {explanation}", icon=":material/block:"
+        )
+    else:
+        st.info(
+            f"**{reply.finish_reason or 'Unfinished'}** — {explanation}", icon=":material/info:"
+        )
+
+
+def render_reply(reply: Reply, *, as_json: bool = False) -> None:
+    """The whole reply: one candidate inline, several side by side in tabs."""
+    if len(reply.candidates) > 1:
+        tabs = st.tabs([f"Candidate {c.index + 1}" for c in reply.candidates])
+        for tab, candidate in zip(tabs, reply.candidates, strict=True):
+            with tab:
+                _render_candidate(candidate, as_json=as_json)
+                if candidate.finish_reason and candidate.finish_reason != "STOP":
+                    st.caption(f"Finish: {candidate.finish_reason}")
+    elif reply.first:
+        _render_candidate(reply.first, as_json=as_json)
+    render_finish(reply)
+    render_usage(reply)

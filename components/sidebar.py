@@ -1,0 +1,283 @@
+"""The sidebar: connection status and key entry, model picker, and the settings.
+
+The widgets are rendered by the entrypoint on every page, so their values follow the user
+across pages. Numeric widgets take their bounds, defaults, labels and help text from
+GenerationSettings (playground.settings), so a bound is declared once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from pydantic import ValidationError
+
+from components.connection import FORCE_OFFLINE, SESSION_KEY, Connected, check_key, connect
+from playground.catalog import ModelInfo
+from playground.settings import (
+    BLOCK_THRESHOLDS,
+    HARM_CATEGORIES,
+    THINKING_BUDGET_MAX,
+    THINKING_LEVELS,
+    GenerationSettings,
+    field_ui,
+    parse_json_schema,
+    parse_stop_sequences,
+)
+
+KEY_INPUT = "connection.key_input"
+KEY_ERROR = "connection.key_error"
+SETTINGS = "settings"  # the current GenerationSettings
+SETTINGS_PROBLEMS = "settings.problems"  # messages that block a run until fixed
+DEFAULT_LABEL = "Model default"
+_NUMERIC = ("temperature", "top_p", "max_output_tokens", "candidate_count")
+_ADVANCED = ("presence_penalty", "frequency_penalty")
+
+
+def widget_defaults() -> dict[str, Any]:
+    """Initial values of every settings widget, from GenerationSettings defaults."""
+    defaults = GenerationSettings()
+    values: dict[str, Any] = {
+        f"settings.{name}": getattr(defaults, name) for name in (*_NUMERIC, *_ADVANCED)
+    }
+    values.update(
+        {
+            "settings.model": defaults.model,
+            "settings.system_instruction": "",
+            "settings.top_k": None,
+            "settings.seed": None,
+            "settings.stop_sequences": "",
+            "settings.response_format": "Text",
+            "settings.response_schema": "",
+            "settings.custom_thinking": False,
+            "settings.thinking_budget": -1,
+            "settings.thinking_level": DEFAULT_LABEL,
+            "settings.include_thoughts": False,
+        }
+    )
+    for category in HARM_CATEGORIES:
+        values[f"settings.safety.{category}"] = DEFAULT_LABEL
+    return values
+
+
+def reset_settings() -> None:
+    """Put every settings widget back to its default (a button callback)."""
+    for key, value in widget_defaults().items():
+        if key != "settings.model":
+            st.session_state[key] = value
+
+
+def _use_key() -> None:
+    key = (st.session_state.get(KEY_INPUT) or "").strip()
+    st.session_state[KEY_INPUT] = ""  # never render the key back, not even masked
+    if not key:
+        st.session_state[KEY_ERROR] = "Paste a key first."
+        return
+    problem = check_key(key)
+    if problem is not None and problem.kind in ("bad_key", "permission_denied"):
+        st.session_state[KEY_ERROR] = f"{problem.message} {problem.remedy}"
+        return
+    st.session_state[SESSION_KEY] = key
+    st.session_state[FORCE_OFFLINE] = False
+    st.session_state[KEY_ERROR] = None
+
+
+def _forget_key() -> None:
+    st.session_state[SESSION_KEY] = None
+
+
+def _connection_section() -> None:
+    st.toggle(
+        "Offline demo",
+        key=FORCE_OFFLINE,
+        help="Use the built-in simulated Gemini (no key, no network, no quota).",
+    )
+    if st.session_state.get(SESSION_KEY):
+        st.caption("Using the API key you pasted (kept in this browser session only).")
+        st.button("Forget my key", key="connection.forget", on_click=_forget_key)
+        return
+    with st.expander("Use your Gemini API key", expanded=False):
+        st.text_input(
+            "API key",
+            key=KEY_INPUT,
+            type="password",
+            placeholder="Paste a key from Google AI Studio",
+            help="Held only in this session's memory; never stored, logged or shown.",
+        )
+        st.button("Use key", key="connection.use_key", on_click=_use_key)
+        st.caption("Get a key at aistudio.google.com/apikey.")
+    if st.session_state.get(KEY_ERROR):
+        st.error(st.session_state[KEY_ERROR], icon=":material/key_off:")
+
+
+def _model_picker(connected: Connected) -> ModelInfo:
+    models = connected.catalog.text_models
+    ids = [m.id for m in models]
+    if st.session_state.get("settings.model") not in ids:
+        preferred = GenerationSettings().model
+        st.session_state["settings.model"] = preferred if preferred in ids else ids[0]
+    names = {m.id: m.display_name for m in models}
+    model_id = st.selectbox(
+        "Model",
+        ids,
+        key="settings.model",
+        format_func=lambda i: f"{names.get(i, i)} ({i})" if names.get(i, i) != i else i,
+    )
+    if connected.catalog.from_fallback:
+        st.caption(f"Model list unavailable ({connected.catalog.problem}); showing defaults.")
+    return connected.catalog.info(model_id)
+
+
+def _number_slider(name: str, max_override: int | float | None = None) -> Any:
+    ui = field_ui(name)
+    max_value = max_override if max_override is not None else ui["max_value"]
+    key = f"settings.{name}"
+    if st.session_state.get(key) is not None and st.session_state[key] > max_value:
+        st.session_state[key] = max_value
+    return st.slider(
+        ui["label"],
+        min_value=ui["min_value"],
+        max_value=max_value,
+        step=ui["step"],
+        key=key,
+        help=ui["help"],
+    )
+
+
+def _thinking_controls(model: ModelInfo) -> dict[str, Any]:
+    style = model.thinking_style
+    values: dict[str, Any] = {}
+    if style is None:
+        return values
+    st.markdown("**Thinking**")
+    if style == "budget":
+        if st.toggle("Set thinking budget", key="settings.custom_thinking"):
+            values["thinking_budget"] = st.slider(
+                "Thinking budget (tokens)",
+                min_value=-1,
+                max_value=THINKING_BUDGET_MAX,
+                step=128,
+                key="settings.thinking_budget",
+                help="-1 lets the model decide; 0 turns thinking off (where the model allows).",
+            )
+    else:
+        level = st.selectbox(
+            "Thinking level",
+            [DEFAULT_LABEL, *THINKING_LEVELS],
+            key="settings.thinking_level",
+            help="How much the model reasons before answering.",
+        )
+        if level != DEFAULT_LABEL:
+            values["thinking_level"] = level
+    values["include_thoughts"] = st.toggle(
+        "Include thoughts", key="settings.include_thoughts", help="Show thought summaries."
+    )
+    return values
+
+
+def _output_controls(problems: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    fmt = st.segmented_control("Response format", ["Text", "JSON"], key="settings.response_format")
+    values["response_format"] = "json" if fmt == "JSON" else "text"
+    if values["response_format"] == "json":
+        schema_text = st.text_area(
+            "JSON schema (optional)",
+            key="settings.response_schema",
+            height=140,
+            placeholder='{"type": "object", "properties": {"name": {"type": "string"}}}',
+            help="A JSON Schema the reply must follow (sent as responseJsonSchema).",
+        )
+        try:
+            values["response_schema"] = parse_json_schema(schema_text or "")
+        except ValueError as exc:
+            st.error(str(exc), icon=":material/data_object:")
+            problems.append(f"{exc} Fix the JSON schema in the sidebar.")
+    stops_text = st.text_area(
+        "Stop sequences (one per line)",
+        key="settings.stop_sequences",
+        height=68,
+        help=field_ui("stop_sequences")["help"],
+    )
+    try:
+        values["stop_sequences"] = parse_stop_sequences(stops_text or "")
+    except ValueError as exc:
+        st.error(str(exc))
+        problems.append(f"{exc} Remove some stop sequences in the sidebar.")
+    return values
+
+
+def _advanced_controls() -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    with st.expander("Advanced sampling"):
+        top_k = field_ui("top_k")
+        values["top_k"] = st.number_input(
+            top_k["label"],
+            min_value=top_k["min_value"],
+            max_value=top_k["max_value"],
+            step=1,
+            key="settings.top_k",
+            placeholder=DEFAULT_LABEL,
+            help=top_k["help"],
+        )
+        seed = field_ui("seed")
+        values["seed"] = st.number_input(
+            "Seed",
+            min_value=seed["min_value"],
+            max_value=seed["max_value"],
+            step=1,
+            key="settings.seed",
+            placeholder="Random",
+            help=seed["help"],
+        )
+        for name in _ADVANCED:
+            values[name] = _number_slider(name)
+    return values
+
+
+def _safety_controls() -> dict[str, str]:
+    safety: dict[str, str] = {}
+    with st.expander("Safety settings"):
+        for category, label in HARM_CATEGORIES.items():
+            choice = st.selectbox(
+                label,
+                [DEFAULT_LABEL, *BLOCK_THRESHOLDS],
+                key=f"settings.safety.{category}",
+            )
+            if choice != DEFAULT_LABEL:
+                safety[category] = choice
+    return safety
+
+
+def render_sidebar() -> Connected:
+    """Draw the sidebar; store the resulting settings in session state; return the connection."""
+    for key, value in widget_defaults().items():
+        st.session_state.setdefault(key, value)
+    problems: list[str] = []
+    with st.sidebar:
+        _connection_section()
+        connected = connect()
+        st.divider()
+        model = _model_picker(connected)
+        values: dict[str, Any] = {"model": model.id}
+        values["temperature"] = _number_slider("temperature", model.max_temperature or 2.0)
+        values["top_p"] = _number_slider("top_p")
+        values["max_output_tokens"] = _number_slider(
+            "max_output_tokens", model.output_token_limit or None
+        )
+        values["candidate_count"] = _number_slider("candidate_count")
+        values.update(_thinking_controls(model))
+        values.update(_output_controls(problems))
+        values.update(_advanced_controls())
+        values["safety"] = _safety_controls()
+        st.button("Reset settings", key="settings.reset", on_click=reset_settings)
+    values["system_instruction"] = st.session_state.get("settings.system_instruction") or ""
+    try:
+        settings = GenerationSettings(**values).for_model(
+            model.thinking_style, model.output_token_limit
+        )
+    except ValidationError as exc:
+        problems.extend(err["msg"] for err in exc.errors())
+        settings = st.session_state.get(SETTINGS) or GenerationSettings()
+    st.session_state[SETTINGS] = settings
+    st.session_state[SETTINGS_PROBLEMS] = problems
+    return connected

@@ -1,0 +1,54 @@
+"""Text: one prompt (and images) in, one reply out, with every setting from the sidebar."""
+
+import streamlit as st
+
+from components.connection import count_tokens
+from components.errors import show_error
+from components.prompt import prompt_editor, system_instruction_editor
+from components.reply import render_reply
+from components.session import connected, run_blockers
+from playground.errors import PlaygroundError
+from playground.gemini import build_request, user_content
+
+st.title("Text", anchor=False)
+st.caption("Send one prompt, optionally with images, and get one reply.")
+
+link = connected()
+settings = st.session_state["settings"]
+system_instruction_editor()
+prompt = prompt_editor("text", placeholder="e.g. How does AI work?")
+for problem in prompt.rejected:
+    show_error(problem)
+
+cols = st.columns([1, 4], vertical_alignment="center")
+run = cols[0].button("Run", key="text.run", type="primary", icon=":material/play_arrow:")
+if prompt.text.strip() or prompt.attachments:
+    tokens = count_tokens(link, settings.model, [user_content(prompt.text, prompt.attachments)])
+    cols[1].caption(f"Prompt: {tokens:,} tokens" if tokens is not None else "Prompt: — tokens")
+for attachment in prompt.attachments:
+    st.caption(f":material/image: {attachment.describe()}")
+
+if run:
+    st.session_state["text.error"] = None
+    try:
+        run_blockers()
+        request = build_request(settings, prompt.text, prompt.attachments)
+        with st.spinner("Calling Gemini…", show_time=True):
+            st.session_state["text.reply"] = link.gemini.generate(
+                request,
+                on_retry=lambda attempt, wait, err: st.toast(
+                    f"{err.title}: retrying in {wait:.1f} s (attempt {attempt + 1})",
+                    icon=":material/refresh:",
+                ),
+            )
+            st.session_state["text.reply_json"] = settings.response_format == "json"
+    except PlaygroundError as error:
+        st.session_state["text.error"] = error
+
+if st.session_state.get("text.error"):
+    show_error(st.session_state["text.error"])
+if st.session_state.get("text.reply"):
+    st.divider()
+    if st.session_state.get("text.error"):
+        st.caption("Previous reply")
+    render_reply(st.session_state["text.reply"], as_json=st.session_state.get("text.reply_json"))

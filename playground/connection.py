@@ -1,0 +1,133 @@
+"""Where the API key comes from, and how the genai Client is built.
+
+Lookup: a key the visitor pasted in the sidebar (their session only) wins, because it is
+the most explicit choice; then `st.secrets["GEMINI_API_KEY"]` (passed in by the app), then
+the environment (`GEMINI_API_KEY`, `GOOGLE_API_KEY`). With no key, or when the visitor
+switches to it, the app runs in offline demo mode against `gemini_offline`, started once
+per process on a free loopback port. `GOOGLE_GEMINI_BASE_URL` is honoured by the SDK
+itself, so the app runs against any Gemini-compatible endpoint. Enterprise mode is chosen
+with the SDK's own variables (`GOOGLE_GENAI_USE_ENTERPRISE` / `GOOGLE_GENAI_USE_VERTEXAI`).
+
+The key is wrapped in `ApiKey`, whose repr and str never show it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from google import genai
+from google.genai import types
+
+OFFLINE_KEY = "offline-demo"
+DEFAULT_TIMEOUT_S = 120.0
+
+Mode = Literal["offline", "gemini", "enterprise"]
+KeySource = Literal["session", "secrets", "env"]
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A secret API key; never printed."""
+
+    value: str = field(repr=False)
+    source: KeySource
+
+    def __str__(self) -> str:
+        return f"<API key from {self.source}>"
+
+
+@dataclass(frozen=True)
+class ConnectionPlan:
+    """How this session reaches Gemini."""
+
+    mode: Mode
+    key: ApiKey | None = None
+    base_url: str | None = None  # a custom endpoint from GOOGLE_GEMINI_BASE_URL
+    offline_reason: str | None = None  # "no_key" or "switched"
+
+    @property
+    def label(self) -> str:
+        if self.mode == "offline":
+            return "Offline demo"
+        if self.mode == "enterprise":
+            return "Gemini Enterprise"
+        return "Gemini API (custom endpoint)" if self.base_url else "Gemini API"
+
+    @property
+    def shareable(self) -> bool:
+        """A client from server-side credentials may be cached for all sessions."""
+        return self.key is None or self.key.source != "session"
+
+    @property
+    def cache_id(self) -> str:
+        """Identifies the client this plan builds, without revealing the key."""
+        source = self.key.source if self.key else "none"
+        return f"{self.mode}|{source}|{self.base_url or ''}"
+
+
+def enterprise_requested(env: Mapping[str, str]) -> bool:
+    """True when the SDK's own variables ask for Enterprise (Vertex) mode."""
+    for name in ("GOOGLE_GENAI_USE_ENTERPRISE", "GOOGLE_GENAI_USE_VERTEXAI"):
+        if env.get(name, "").strip().lower() in ("1", "true", "yes"):
+            return True
+    return False
+
+
+def plan_connection(
+    *,
+    session_key: str | None,
+    secrets_key: str | None,
+    env: Mapping[str, str],
+    force_offline: bool = False,
+) -> ConnectionPlan:
+    """Decide how to connect. Pure: the caller passes in every source."""
+    if force_offline:
+        return ConnectionPlan("offline", offline_reason="switched")
+    base_url = env.get("GOOGLE_GEMINI_BASE_URL") or None
+    if session_key and session_key.strip():
+        return ConnectionPlan("gemini", ApiKey(session_key.strip(), "session"), base_url)
+    if secrets_key and secrets_key.strip():
+        return ConnectionPlan("gemini", ApiKey(secrets_key.strip(), "secrets"), base_url)
+    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY"):
+        if env.get(name, "").strip():
+            return ConnectionPlan("gemini", ApiKey(env[name].strip(), "env"), base_url)
+    if enterprise_requested(env):
+        return ConnectionPlan("enterprise")
+    return ConnectionPlan("offline", offline_reason="no_key")
+
+
+def request_timeout_s(env: Mapping[str, str]) -> float:
+    """Per-request timeout; PLAYGROUND_TIMEOUT_S overrides the default of 120 s."""
+    try:
+        return max(0.1, float(env.get("PLAYGROUND_TIMEOUT_S", DEFAULT_TIMEOUT_S)))
+    except ValueError:
+        return DEFAULT_TIMEOUT_S
+
+
+def offline_base_url() -> str:
+    """Start gemini_offline once per process and return its URL."""
+    from gemini_offline import shared_server
+
+    return shared_server().url
+
+
+def build_client(plan: ConnectionPlan, env: Mapping[str, str] | None = None) -> genai.Client:
+    """Build the genai Client for a plan. Keep a reference: a collected Client closes itself."""
+    env = os.environ if env is None else env
+    timeout_ms = int(request_timeout_s(env) * 1000)
+    if plan.mode == "enterprise":
+        return genai.Client(http_options=types.HttpOptions(timeout=timeout_ms))
+    if plan.mode == "offline":
+        options = types.HttpOptions(base_url=offline_base_url(), timeout=timeout_ms)
+        return genai.Client(api_key=OFFLINE_KEY, http_options=options)
+    assert plan.key is not None
+    options = types.HttpOptions(base_url=plan.base_url, timeout=timeout_ms)
+    return genai.Client(api_key=plan.key.value, http_options=options)
+
+
+def secrets_for_redaction(plan: ConnectionPlan) -> tuple[str, ...]:
+    """Strings that must never appear in anything shown to the user."""
+    return (plan.key.value,) if plan.key else ()

@@ -1,0 +1,122 @@
+"""Checks on uploaded images before they are sent to Gemini.
+
+Every upload is decoded with Pillow (so a renamed text file or a corrupt image is caught
+with a clear message), guarded against decompression bombs, turned upright from its EXIF
+orientation, converted to PNG when Gemini does not take its format, and downscaled when it
+is larger than an inline request allows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from google.genai import types
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from playground.errors import BadInput
+
+# Gemini takes these inline; anything else Pillow can read is converted to PNG.
+NATIVE_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+MAX_PIXELS = 50_000_000  # larger images are refused as possible decompression bombs
+MAX_INLINE_BYTES = 7 * 1024 * 1024  # per image; the whole request must stay under 20 MB
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_SIDE = 3072
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An image ready to send: bytes in a format Gemini takes, plus what was done to it."""
+
+    name: str
+    mime_type: str
+    data: bytes = b""
+    width: int = 0
+    height: int = 0
+    note: str = ""
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()[:16]
+
+    def to_part(self) -> types.Part:
+        return types.Part.from_bytes(data=self.data, mime_type=self.mime_type)
+
+    def describe(self) -> str:
+        kb = len(self.data) / 1024
+        text = f"{self.name}: {self.width}×{self.height} px, {kb:,.1f} KB"
+        return f"{text} ({self.note})" if self.note else text
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        image.convert("RGB").save(buffer, "JPEG", quality=90)
+    else:
+        image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def check_image(name: str, data: bytes) -> Attachment:
+    """Validate and normalise one uploaded image. Raises BadInput with a clear reason."""
+    if not data:
+        raise BadInput(f"“{name}” is empty.", "Choose an image file (PNG, JPEG, WebP, GIF).")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise BadInput(
+            f"“{name}” is {len(data) / 2**20:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB.",
+            "Use a smaller image.",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            fmt = image.format or ""
+            if image.width * image.height > MAX_PIXELS:
+                raise BadInput(
+                    f"“{name}” is {image.width}×{image.height} px, too large to process safely.",
+                    "Resize it below 50 megapixels and upload it again.",
+                )
+            image.load()
+    except BadInput:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BadInput(
+            f"“{name}” is not an image Gemini can read (or it is corrupt).",
+            "Upload a PNG, JPEG, WebP or GIF file.",
+        ) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise BadInput(
+            f"“{name}” could not be decoded: the file looks corrupt ({type(exc).__name__}).",
+            "Re-export the image and upload it again.",
+        ) from None
+    notes: list[str] = []
+    rotated = image.getexif().get(0x0112, 1) != 1  # EXIF Orientation tag
+    if rotated:
+        image = ImageOps.exif_transpose(image)
+        notes.append("rotated upright from EXIF")
+    target = fmt if fmt in NATIVE_MIME else "PNG"
+    if target != fmt:
+        notes.append(f"converted from {fmt or 'unknown format'} to PNG")
+        if image.mode not in ("RGB", "RGBA", "L", "LA"):
+            image = image.convert("RGBA")
+    out = data if (target == fmt and not rotated) else _encode(image, target)
+    if len(out) > MAX_INLINE_BYTES or max(image.size) > MAX_SIDE * 2:
+        original = image.size
+        while len(out) > MAX_INLINE_BYTES or max(image.size) > MAX_SIDE:
+            scale = min(MAX_SIDE / max(image.size), 0.75) if max(image.size) > MAX_SIDE else 0.75
+            image = image.resize(
+                (max(1, int(image.width * scale)), max(1, int(image.height * scale))),
+                Image.Resampling.LANCZOS,
+            )
+            out = _encode(image, target)
+        notes.append(f"downscaled from {original[0]}×{original[1]} to fit the request limit")
+    return Attachment(
+        name=name,
+        mime_type=NATIVE_MIME[target],
+        data=out,
+        width=image.width,
+        height=image.height,
+        note="; ".join(notes),
+    )
