@@ -1,0 +1,21 @@
+"""gemini_offline: a local, Gemini-API-compatible HTTP server for demos and tests.
+
+It speaks the REST wire format of ``generativelanguage.googleapis.com`` (v1 and v1beta):
+``models.list``/``get``, ``generateContent``, ``streamGenerateContent?alt=sse`` and
+``countTokens``, with deterministic, plainly simulated replies and fault directives such
+as ``[[fault:429]]``. Point the google-genai SDK at it with
+``HttpOptions(base_url=srv.url)`` or ``GOOGLE_GEMINI_BASE_URL``.
+"""
+
+from .recording import RecordedRequest
+from .server import OfflineServer, shared_server, start_server
+from .text import SIMULATED_LINE, SIMULATED_MARK
+
+__all__ = [
+    "SIMULATED_LINE",
+    "SIMULATED_MARK",
+    "OfflineServer",
+    "RecordedRequest",
+    "shared_server",
+    "start_server",
+]

@@ -1,0 +1,208 @@
+"""The model catalogue the offline server advertises, kept as plain data.
+
+Add a model by appending a :class:`ModelSpec` to :data:`CATALOGUE`; routing, validation and
+``models.list`` paging all read from here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ApiError, invalid_argument
+
+SIMULATED_NOTE = "Simulated by the gemini_offline demo server; replies are generated locally."
+
+TEXT_METHODS = ("generateContent", "countTokens")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One catalogue entry; :meth:`to_wire` gives the REST ``Model`` resource."""
+
+    id: str
+    display_name: str
+    description: str
+    version: str = "001"
+    input_token_limit: int = 1_048_576
+    output_token_limit: int = 65_536
+    methods: tuple[str, ...] = TEXT_METHODS
+    #: Whether the model thinks at all (the ``thinking`` field of the resource).
+    thinking: bool = False
+    #: Which ``thinkingConfig`` knob the model takes: "level" (Gemini 3) or "budget" (2.5).
+    thinking_control: str | None = None
+    #: False for models that only think when given a thinking budget (2.5 Flash-Lite).
+    thinks_by_default: bool = True
+    #: False for models that cannot turn thinking off (budget 0 is rejected).
+    can_disable_thinking: bool = True
+    output_modalities: tuple[str, ...] = ("TEXT",)
+    temperature: float | None = 1.0
+    max_temperature: float | None = 2.0
+    top_p: float | None = 0.95
+    top_k: int | None = 64
+
+    @property
+    def name(self) -> str:
+        """The resource name, ``models/<id>``."""
+        return f"models/{self.id}"
+
+    def supports(self, method: str) -> bool:
+        """True if ``method`` (e.g. "generateContent") is in supportedGenerationMethods."""
+        # Streaming is the same method as far as the catalogue is concerned.
+        wanted = "generateContent" if method == "streamGenerateContent" else method
+        return wanted in self.methods
+
+    def to_wire(self) -> dict[str, Any]:
+        """The ``Model`` resource as real Gemini lists it (camelCase, unset fields omitted)."""
+        entry: dict[str, Any] = {
+            "name": self.name,
+            "version": self.version,
+            "displayName": self.display_name,
+            "description": f"{self.description} {SIMULATED_NOTE}",
+            "inputTokenLimit": self.input_token_limit,
+            "outputTokenLimit": self.output_token_limit,
+            "supportedGenerationMethods": list(self.methods),
+        }
+        for key, value in (
+            ("temperature", self.temperature),
+            ("topP", self.top_p),
+            ("topK", self.top_k),
+            ("maxTemperature", self.max_temperature),
+        ):
+            if value is not None:
+                entry[key] = value
+        if "generateContent" in self.methods:
+            entry["thinking"] = self.thinking
+        return entry
+
+
+_IMAGE_MODEL = dict(
+    input_token_limit=65_536,
+    output_token_limit=32_768,
+    output_modalities=("TEXT", "IMAGE"),
+)
+
+CATALOGUE: tuple[ModelSpec, ...] = (
+    ModelSpec(
+        "gemini-3-pro-preview",
+        "Gemini 3 Pro Preview",
+        "Gemini 3 Pro: the most capable reasoning model, preview release.",
+        version="3-pro-preview",
+        thinking=True,
+        thinking_control="level",
+        can_disable_thinking=False,
+    ),
+    ModelSpec(
+        "gemini-3-flash-preview",
+        "Gemini 3 Flash Preview",
+        "Gemini 3 Flash: frontier intelligence at Flash speed, preview release.",
+        version="3-flash-preview",
+        thinking=True,
+        thinking_control="level",
+        can_disable_thinking=False,
+    ),
+    ModelSpec(
+        "gemini-2.5-pro",
+        "Gemini 2.5 Pro",
+        "Stable release of Gemini 2.5 Pro, a thinking model for complex tasks.",
+        thinking=True,
+        thinking_control="budget",
+        can_disable_thinking=False,
+    ),
+    ModelSpec(
+        "gemini-2.5-flash",
+        "Gemini 2.5 Flash",
+        "Stable release of Gemini 2.5 Flash, a fast mid-size multimodal model.",
+        thinking=True,
+        thinking_control="budget",
+    ),
+    ModelSpec(
+        "gemini-2.5-flash-lite",
+        "Gemini 2.5 Flash-Lite",
+        "Stable release of Gemini 2.5 Flash-Lite, the fastest and most cost-efficient 2.5 model.",
+        thinking=True,
+        thinking_control="budget",
+        thinks_by_default=False,
+    ),
+    ModelSpec(
+        "gemini-3.1-flash-image",
+        "Nano Banana 2 (Gemini 3.1 Flash Image)",
+        "Gemini 3.1 Flash Image: image generation and editing.",
+        version="3.1",
+        **_IMAGE_MODEL,
+    ),
+    ModelSpec(
+        "gemini-3-pro-image",
+        "Nano Banana Pro (Gemini 3 Pro Image)",
+        "Gemini 3 Pro Image: studio-quality image generation and editing with thinking.",
+        version="3.0",
+        thinking=True,
+        thinking_control="level",
+        can_disable_thinking=False,
+        **_IMAGE_MODEL,
+    ),
+    ModelSpec(
+        "gemini-2.5-flash-image",
+        "Nano Banana (Gemini 2.5 Flash Image)",
+        "Gemini 2.5 Flash Image: image generation and editing.",
+        **_IMAGE_MODEL,
+    ),
+    ModelSpec(
+        "gemini-embedding-001",
+        "Gemini Embedding 001",
+        "Obtain a distributed representation of a text.",
+        input_token_limit=2048,
+        output_token_limit=1,
+        methods=("embedContent",),
+        temperature=None,
+        max_temperature=None,
+        top_p=None,
+        top_k=None,
+    ),
+)
+
+_BY_ID = {spec.id: spec for spec in CATALOGUE}
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+
+def find_model(model_id: str) -> ModelSpec | None:
+    """The catalogue entry for ``model_id`` (with or without "models/"), or None."""
+    return _BY_ID.get(model_id.removeprefix("models/"))
+
+
+def encode_page_token(offset: int) -> str:
+    """Opaque page token for a list offset."""
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def decode_page_token(token: str) -> int:
+    """The offset inside ``token``; raises a 400 for anything this server did not issue."""
+    try:
+        raw = base64.urlsafe_b64decode(token.encode() + b"=" * (-len(token) % 4)).decode()
+        prefix, _, number = raw.partition(":")
+        if prefix != "offset" or not number.isdigit():
+            raise ValueError(raw)
+        return int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise invalid_argument("Invalid page token.") from None
+
+
+def list_page(page_size: str | int | None, page_token: str | None) -> dict[str, Any]:
+    """One page of ``models.list``: ``{"models": [...], "nextPageToken": ...}``."""
+    try:
+        size = int(page_size) if page_size not in (None, "") else DEFAULT_PAGE_SIZE
+    except (TypeError, ValueError):
+        raise ApiError(400, f"Invalid value at 'page_size' (TYPE_INT32), \"{page_size}\"") from None
+    if size < 0:
+        raise invalid_argument("* ListModelsRequest.page_size: must not be negative")
+    size = min(size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    offset = decode_page_token(page_token) if page_token else 0
+    entries = CATALOGUE[offset : offset + size]
+    page: dict[str, Any] = {"models": [spec.to_wire() for spec in entries]}
+    if offset + size < len(CATALOGUE):
+        page["nextPageToken"] = encode_page_token(offset + size)
+    return page

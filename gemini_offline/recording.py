@@ -1,0 +1,77 @@
+"""The request log: what each call to the offline server carried, minus the credentials."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from .keys import normalize
+
+#: Headers never stored, because they carry credentials.
+SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization"})
+
+
+def key_hint(api_key: str | None) -> str | None:
+    """A short, one-way fingerprint of an API key (never the key itself)."""
+    if not api_key:
+        return None
+    return hashlib.sha256(api_key.encode()).hexdigest()[:12]
+
+
+def _texts(content: Any) -> list[str]:
+    if not isinstance(content, dict):
+        return []
+    return [
+        p["text"]
+        for p in content.get("parts") or []
+        if isinstance(p, dict) and isinstance(p.get("text"), str) and not p.get("thought")
+    ]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as received. ``headers`` has lower-case names and no credentials."""
+
+    method: str
+    path: str
+    #: "v1" or "v1beta" (None for a path outside the API).
+    api_version: str | None
+    #: Model id without "models/", or None.
+    model: str | None
+    #: "generateContent", "streamGenerateContent", "countTokens", "list", "get", ….
+    action: str | None
+    query: dict[str, str] = field(default_factory=dict)
+    #: Parsed JSON body exactly as sent (snake_case keys and all), or None.
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    #: ``sha256(key)[:12]`` of the API key used, or None when there was none.
+    key_hint: str | None = None
+
+    @property
+    def _normalized(self) -> dict[str, Any]:
+        return normalize(self.body) if isinstance(self.body, dict) else {}
+
+    @property
+    def generation_config(self) -> dict[str, Any]:
+        """The body's ``generationConfig`` with every key camelCased (``{}`` if none)."""
+        return self._normalized.get("generationConfig") or {}
+
+    @property
+    def system_text(self) -> str | None:
+        """Joined text of the system instruction's parts, or None."""
+        system = self._normalized.get("systemInstruction")
+        if system is None:
+            return None
+        return "\n".join(_texts(system))
+
+    @property
+    def user_texts(self) -> list[str]:
+        """Every text part of the user turns, in order."""
+        contents = self._normalized.get("contents") or []
+        return [
+            text
+            for content in contents
+            if isinstance(content, dict) and content.get("role", "user") == "user"
+            for text in _texts(content)
+        ]

@@ -1,0 +1,322 @@
+"""Turn a validated request into a GenerateContentResponse body or a list of SSE events.
+
+This is where the config knobs meet the composed text: candidates and their variations,
+thinking (thought parts, signatures, token counts), stop sequences, ``maxOutputTokens``,
+``[[block:…]]`` / ``[[finish:…]]`` directives, and the usage metadata. Bodies follow the
+recorded shapes in ``wire/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .request import GenerateRequest, text_of
+from .text import Variation, compose_answer, compose_thoughts
+from .tokens import count_prompt, count_tokens, modality_details, truncate_to_tokens
+
+#: Finish reasons whose candidate keeps part of its text; all others come with no content.
+PARTIAL_FINISHES = frozenset({"RECITATION", "OTHER", "CONTINUATION", "MAX_TOKENS"})
+HARM_CATEGORIES = (
+    "HARM_CATEGORY_SEXUALLY_EXPLICIT",
+    "HARM_CATEGORY_HATE_SPEECH",
+    "HARM_CATEGORY_HARASSMENT",
+    "HARM_CATEGORY_DANGEROUS_CONTENT",
+)
+#: Prefix of every thought signature's bytes, so one made offline is easy to recognise.
+SIGNATURE_PREFIX = b"gemini_offline:thought:"
+
+
+@dataclass
+class Candidate:
+    """One planned candidate."""
+
+    index: int
+    #: Thought paragraphs to return (empty unless includeThoughts).
+    thoughts: list[str] = field(default_factory=list)
+    #: Thinking tokens used, reported even when thoughts are not returned.
+    thought_tokens: int = 0
+    #: Answer text; None or "" for a candidate without content.
+    text: str | None = None
+    finish: str = "STOP"
+    signature: str | None = None
+    #: Extra candidate fields such as safetyRatings or citationMetadata.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def answer_tokens(self) -> int:
+        """Tokens of the returned answer text."""
+        return count_tokens(self.text or "")
+
+
+@dataclass
+class Reply:
+    """A planned reply; :meth:`body` and :meth:`events` render it."""
+
+    model_id: str
+    prompt_tokens: dict[str, int]
+    candidates: list[Candidate] = field(default_factory=list)
+    block: str | None = None
+    response_id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+
+    def usage(self, candidates_tokens: int, thoughts_tokens: int) -> dict[str, Any]:
+        """usageMetadata with totals that add up."""
+        prompt = sum(self.prompt_tokens.values())
+        usage: dict[str, Any] = {"promptTokenCount": prompt}
+        if candidates_tokens:
+            usage["candidatesTokenCount"] = candidates_tokens
+        usage["totalTokenCount"] = prompt + candidates_tokens + thoughts_tokens
+        usage["promptTokensDetails"] = modality_details(self.prompt_tokens)
+        if thoughts_tokens:
+            usage["thoughtsTokenCount"] = thoughts_tokens
+        return usage
+
+    def _envelope(self, body: dict[str, Any], usage: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **body,
+            "usageMetadata": usage,
+            "modelVersion": self.model_id,
+            "responseId": self.response_id,
+        }
+
+    def body(self) -> dict[str, Any]:
+        """The whole non-streamed response."""
+        if self.block:
+            return self._envelope(
+                {"promptFeedback": _prompt_feedback(self.block)}, self.usage(0, 0)
+            )
+        candidates = []
+        for c in self.candidates:
+            parts: list[dict[str, Any]] = []
+            if c.thoughts:
+                parts.append({"text": "\n\n".join(c.thoughts), "thought": True})
+            if c.text:
+                parts.append(_answer_part(c.text, c.signature if c.thoughts else None))
+            candidates.append(_candidate(c, parts, final=True))
+        usage = self.usage(
+            sum(c.answer_tokens() for c in self.candidates),
+            sum(c.thought_tokens for c in self.candidates),
+        )
+        return self._envelope({"candidates": candidates}, usage)
+
+    def events(self, chunk_words: int) -> list[dict[str, Any]]:
+        """SSE payloads: thoughts first, then text in ``chunk_words``-word chunks.
+
+        Every event carries usageMetadata (growing counts); only the last carries the
+        finish reasons. Joined, the text chunks equal the non-streamed text.
+        """
+        if self.block:
+            return [self.body()]
+        pieces = [_pieces(c, chunk_words) for c in self.candidates]
+        steps = max([len(p) for p in pieces] + [1])
+        answer_so_far = [0] * len(self.candidates)
+        thoughts_so_far = [0 if c.thoughts else c.thought_tokens for c in self.candidates]
+        events = []
+        for step in range(steps):
+            final = step == steps - 1
+            entries = []
+            for ci, c in enumerate(self.candidates):
+                piece = pieces[ci][step] if step < len(pieces[ci]) else None
+                if piece is None and not final:
+                    continue
+                if piece is not None:
+                    tokens = count_tokens(piece["text"])
+                    if piece.get("thought"):
+                        thoughts_so_far[ci] += tokens
+                    else:
+                        answer_so_far[ci] += tokens
+                entries.append(_candidate(c, [piece] if piece else [], final=final))
+            usage = self.usage(sum(answer_so_far), sum(thoughts_so_far))
+            events.append(self._envelope({"candidates": entries}, usage))
+        return events
+
+
+def _answer_part(text: str, signature: str | None) -> dict[str, Any]:
+    part: dict[str, Any] = {"text": text}
+    if signature:
+        part["thoughtSignature"] = signature
+    return part
+
+
+def _candidate(c: Candidate, parts: list[dict[str, Any]], *, final: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    if parts:
+        entry["content"] = {"parts": parts, "role": "model"}
+    if final:
+        entry["finishReason"] = c.finish
+    entry["index"] = c.index
+    if final:
+        entry.update(c.extra)
+    return entry
+
+
+def split_words(text: str, words_per_chunk: int) -> list[str]:
+    """Split ``text`` into chunks of whole words, keeping all whitespace (joined == text)."""
+    words = re.findall(r"\S+\s*", text)
+    if not words:
+        return [text] if text else []
+    words[0] = text[: len(text) - len(text.lstrip())] + words[0]
+    n = max(1, words_per_chunk)
+    return ["".join(words[i : i + n]) for i in range(0, len(words), n)]
+
+
+def _pieces(c: Candidate, chunk_words: int) -> list[dict[str, Any]]:
+    pieces: list[dict[str, Any]] = []
+    for i, paragraph in enumerate(c.thoughts):
+        # Separators ride on the earlier paragraph so the joined stream equals body().
+        sep = "\n\n" if i < len(c.thoughts) - 1 else ""
+        pieces.append({"text": paragraph + sep, "thought": True})
+    for i, chunk in enumerate(split_words(c.text or "", chunk_words)):
+        pieces.append(_answer_part(chunk, c.signature if i == 0 and c.thoughts else None))
+    return pieces
+
+
+def _prompt_feedback(reason: str) -> dict[str, Any]:
+    # Shape of wire/generate_prompt_blocked_safety_gemini-pro.json.
+    ratings = [
+        {"category": cat, "probability": "MEDIUM" if cat.endswith("HARASSMENT") else "NEGLIGIBLE"}
+        for cat in HARM_CATEGORIES
+    ]
+    return {"blockReason": reason, "safetyRatings": ratings}
+
+
+def _safety_blocked() -> list[dict[str, Any]]:
+    return [
+        {
+            "category": cat,
+            "probability": "HIGH" if cat.endswith("DANGEROUS_CONTENT") else "NEGLIGIBLE",
+            **({"blocked": True} if cat.endswith("DANGEROUS_CONTENT") else {}),
+        }
+        for cat in HARM_CATEGORIES
+    ]
+
+
+def content_hash(req: GenerateRequest) -> int:
+    """A stable number for what the request asks, ignoring knobs that only trim or vary it."""
+    history = [[c.get("role", "user"), text_of(c)] for c in req.contents[:-1]]
+    blobs = [
+        hashlib.sha256(json.dumps(p.get("inlineData"), sort_keys=True).encode()).hexdigest()
+        for c in req.contents
+        for p in c.get("parts") or []
+        if "inlineData" in p
+    ]
+    key = json.dumps(
+        [
+            req.model.id,
+            req.system_text,
+            history,
+            req.prompt,
+            blobs,
+            req.response_mime_type,
+            req.response_schema,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+
+
+def variation_for(
+    req: GenerateRequest, index: int, h: int, next_count: Callable[[], int]
+) -> Variation:
+    """Pick the variation of candidate ``index``.
+
+    temperature 0 always gives the same text; a ``seed`` gives text reproducible per seed;
+    an explicit temperature > 0 without a seed varies per call (a process-wide counter);
+    an unset temperature stays deterministic so demos and tests are repeatable, though
+    candidates still differ from each other.
+    """
+    temperature = req.temperature
+    if temperature == 0:
+        return Variation(0, h)
+    if req.seed is not None:
+        return Variation(req.seed + index, h ^ (req.seed * 0x9E3779B1))
+    if temperature is not None:
+        n = next_count()
+        return Variation(n, h ^ n)
+    return Variation(index, h)
+
+
+def _signature(h: int, index: int, rotation: int) -> str:
+    digest = hashlib.sha256(f"{h}|{index}|{rotation}".encode()).digest()[:24]
+    return base64.b64encode(SIGNATURE_PREFIX + digest).decode()
+
+
+def _cap_thoughts(paragraphs: list[str], budget: int | None) -> list[str]:
+    if budget is None or budget < 0:
+        return paragraphs
+    kept: list[str] = []
+    used = 0
+    for paragraph in paragraphs:
+        n = count_tokens(paragraph)
+        if used + n > budget:
+            if not kept:
+                kept.append(truncate_to_tokens(paragraph, budget))
+            break
+        kept.append(paragraph)
+        used += n
+    return kept
+
+
+def cut_at_stop(text: str, stops: list[str]) -> tuple[str, bool]:
+    """``text`` up to (not including) the earliest stop sequence, and whether one was found."""
+    positions = [text.find(s) for s in stops if s and s in text]
+    if not positions:
+        return text, False
+    return text[: min(positions)], True
+
+
+def plan_candidate(
+    req: GenerateRequest, index: int, h: int, next_count: Callable[[], int]
+) -> Candidate:
+    """Plan one candidate: thoughts, text, finish reason."""
+    variation = variation_for(req, index, h, next_count)
+    c = Candidate(index)
+    if req.thinking.active:
+        thoughts = _cap_thoughts(compose_thoughts(req, variation), req.thinking.budget)
+        c.thought_tokens = count_tokens("\n\n".join(thoughts))
+        if req.thinking.include:
+            c.thoughts = thoughts
+            c.signature = _signature(h, index, variation.rotation)
+    text, _stopped = cut_at_stop(compose_answer(req, variation), req.stop_sequences)
+    limit = req.max_output_tokens
+    if limit is not None and count_tokens(text) > limit:
+        text, c.finish = truncate_to_tokens(text, limit), "MAX_TOKENS"
+    directive = req.directives.finish
+    if directive and directive != "STOP":
+        c.finish = directive
+        if directive in PARTIAL_FINISHES:
+            text = truncate_to_tokens(text, max(1, count_tokens(text) * 2 // 5))
+            if directive == "RECITATION":
+                c.extra["citationMetadata"] = {
+                    "citationSources": [
+                        {
+                            "startIndex": 0,
+                            "endIndex": len(text),
+                            "uri": "https://example.com/simulated-source",
+                        }
+                    ]
+                }
+        else:
+            text, c.thoughts, c.signature = "", [], None
+            if directive == "SAFETY":
+                c.extra["safetyRatings"] = _safety_blocked()
+    c.text = text
+    return c
+
+
+def plan_reply(req: GenerateRequest, next_count: Callable[[], int]) -> Reply:
+    """Plan the whole reply for a validated request."""
+    prompt_tokens = count_prompt(req.contents, req.system_instruction)
+    reply = Reply(req.model.id, prompt_tokens)
+    if req.directives.block:
+        reply.block = req.directives.block
+        return reply
+    h = content_hash(req)
+    reply.candidates = [plan_candidate(req, i, h, next_count) for i in range(req.candidate_count)]
+    return reply

@@ -1,0 +1,436 @@
+"""The HTTP side: routes, auth, recording, pacing, and the dropped-connection faults.
+
+Stdlib only (``http.server.ThreadingHTTPServer``, HTTP/1.1). Normal replies carry a
+Content-Length and keep the connection alive; streams are ``text/event-stream`` with
+``Connection: close`` so a cut stream simply ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import json
+import logging
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .errors import ApiError, api_key_invalid, invalid_argument, not_found, permission_denied
+from .faults import fault_error, midstream_error_body
+from .keys import normalize
+from .models import find_model, list_page
+from .options import ServerOptions
+from .recording import SECRET_HEADERS, RecordedRequest, key_hint
+from .request import decode_attachments, parse_generate_request
+from .responses import plan_reply
+from .tokens import count_prompt, modality_details
+
+logger = logging.getLogger("gemini_offline")
+
+#: The key that gets the real "API key not valid" 400.
+INVALID_KEY = "invalid-key"
+
+_ROUTE_RE = re.compile(r"^/(v1|v1beta)/models(?:/([^/:]+)(?::([A-Za-z]+))?)?/?$")
+_DISCONNECTS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer that tracks open connections so stop() can close them."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: OfflineServer) -> None:
+        self.app = app
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-reply is normal (timeouts, cancelled streams).
+        import sys
+
+        if isinstance(sys.exc_info()[1], (*_DISCONNECTS, OSError)):
+            return
+        logger.exception("gemini_offline: unexpected error while serving a request")
+
+
+class OfflineServer:
+    """A local, Gemini-compatible HTTP server running in a daemon thread."""
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, *, options: ServerOptions | None = None
+    ) -> None:
+        self.host = host
+        self.options = options or ServerOptions.resolve()
+        self._httpd = _HTTPServer((host, port), self)
+        self._thread: threading.Thread | None = None
+        self._requests: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._counter = itertools.count(1)
+        from .faults import FaultCounter
+
+        self.faults = FaultCounter()
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self) -> OfflineServer:
+        """Serve in a daemon thread; the socket is already listening when this returns."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.2},
+                name=f"gemini_offline:{self.port}",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, wake any sleeping fault, and close open connections."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._httpd.close_connections()
+        self._httpd.server_close()
+
+    def __enter__(self) -> OfflineServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        """The bound TCP port."""
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """Base URL for ``HttpOptions(base_url=…)``: no trailing slash, no version."""
+        host = self.host if self.host not in ("0.0.0.0", "") else "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    # -- request log ----------------------------------------------------------------------
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A snapshot of the request log, oldest first."""
+        with self._lock:
+            return list(self._requests)
+
+    def clear_requests(self) -> None:
+        """Empty the request log."""
+        with self._lock:
+            self._requests.clear()
+
+    def last(self, action: str = "generateContent") -> RecordedRequest | None:
+        """The most recent request with ``action``, or None."""
+        with self._lock:
+            return next((r for r in reversed(self._requests) if r.action == action), None)
+
+    def record(self, request: RecordedRequest) -> None:
+        """Append to the request log (called by the handler)."""
+        with self._lock:
+            self._requests.append(request)
+
+    # -- helpers for the handler ----------------------------------------------------------
+    def next_count(self) -> int:
+        """Process-wide counter that makes temperature > 0 replies vary between calls."""
+        with self._lock:
+            return next(self._counter)
+
+    def pause(self, seconds: float) -> None:
+        """Sleep, but return at once when the server is stopping."""
+        if seconds > 0:
+            self._stopping.wait(seconds)
+
+
+def start_server(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    chunk_words: int | None = None,
+    chunk_delay_ms: float | None = None,
+    latency_ms: float | None = None,
+    timeout_sleep_s: float | None = None,
+    retry_delay_s: float | None = None,
+) -> OfflineServer:
+    """Start an :class:`OfflineServer` in a daemon thread and return it, already listening.
+
+    Unset options come from the ``GEMINI_OFFLINE_*`` environment variables.
+    """
+    options = ServerOptions.resolve(
+        chunk_words=chunk_words,
+        chunk_delay_ms=chunk_delay_ms,
+        latency_ms=latency_ms,
+        timeout_sleep_s=timeout_sleep_s,
+        retry_delay_s=retry_delay_s,
+    )
+    return OfflineServer(host, port, options=options).start()
+
+
+_shared: OfflineServer | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_server() -> OfflineServer:
+    """The process-wide server, started on first use (thread-safe) and never stopped."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = start_server()
+        return _shared
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "gemini_offline"
+    sys_version = ""
+    server: _HTTPServer
+
+    # Default logging prints the request line (which may hold ?key=…) to stderr.
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    # -- plumbing -------------------------------------------------------------------------
+    @property
+    def app(self) -> OfflineServer:
+        return self.server.app
+
+    def _read_body(self) -> bytes:
+        if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("content-length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send_json(self, code: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body, indent=2, ensure_ascii=False).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _serve(self, method: str) -> None:
+        try:
+            self._dispatch(method)
+        except _DISCONNECTS:
+            self.close_connection = True
+
+    def _dispatch(self, method: str) -> None:
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        query = dict(parse_qsl(url.query, keep_blank_values=True))
+        api_key = self.headers.get("x-goog-api-key") or query.pop("key", None)
+        raw = self._read_body()
+        body: Any = None
+        bad_json = False
+        if raw:
+            try:
+                body = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                bad_json = True
+        route = _ROUTE_RE.match(path)
+        version, model, action = route.groups() if route else (None, None, None)
+        if route and action is None:
+            action = "get" if model else "list"
+        headers = {k.lower(): v for k, v in self.headers.items() if k.lower() not in SECRET_HEADERS}
+        self.app.record(
+            RecordedRequest(
+                method=method,
+                path=path,
+                api_version=version,
+                model=model.removeprefix("models/") if model else None,
+                action=action,
+                query=query,
+                body=body if isinstance(body, dict) else None,
+                headers=headers,
+                key_hint=key_hint(api_key),
+            )
+        )
+        logger.debug("%s %s", method, path)
+        try:
+            if (
+                not route
+                or (method == "GET") != (action in ("get", "list"))
+                or method not in ("GET", "POST")
+            ):
+                raise not_found(f"The requested URL {path} was not found on this server.")
+            if not api_key:
+                raise permission_denied()
+            if api_key == INVALID_KEY:
+                raise api_key_invalid()
+            if bad_json or (raw and not isinstance(body, dict)):
+                raise invalid_argument("Invalid JSON payload received. Expected an object body.")
+            self._route(version, model, action, query, body or {}, raw)
+        except ApiError as error:
+            self._send_json(error.code, error.body())
+        except _DISCONNECTS:
+            raise
+        except Exception:
+            logger.exception("gemini_offline: internal error for %s %s", method, path)
+            self._send_json(
+                500,
+                {
+                    "error": {
+                        "code": 500,
+                        "message": "Internal error in gemini_offline.",
+                        "status": "INTERNAL",
+                    }
+                },
+            )
+
+    def _route(
+        self,
+        version: str,
+        model_id: str | None,
+        action: str,
+        query: dict[str, str],
+        body: dict[str, Any],
+        raw: bytes,
+    ) -> None:
+        if action == "list":
+            self._send_json(200, list_page(query.get("pageSize"), query.get("pageToken")))
+            return
+        assert model_id is not None
+        model = find_model(model_id)
+        if model is None or (action != "get" and not model.supports(action)):
+            model_name = "models/" + model_id.removeprefix("models/")
+            raise not_found(
+                f"{model_name} is not found for API version {version}, "
+                f"or is not supported for {action}. Call ModelService.ListModels to see the "
+                "list of available models and their supported methods."
+            )
+        if action == "get":
+            self._send_json(200, model.to_wire())
+        elif action == "countTokens":
+            self._send_json(200, _count_tokens(normalize(body)))
+        elif action in ("generateContent", "streamGenerateContent"):
+            self._generate(model, action, body, raw)
+        else:
+            raise ApiError(501, f"{action} is not simulated by gemini_offline.", "NOT_IMPLEMENTED")
+
+    # -- generation -----------------------------------------------------------------------
+    def _generate(self, model: Any, action: str, body: dict[str, Any], raw: bytes) -> None:
+        app = self.app
+        app.pause(app.options.latency_ms / 1000)
+        req = parse_generate_request(normalize(body), model)
+        d = req.directives
+        stream = action == "streamGenerateContent"
+        if d.fault_code:
+            key = hashlib.sha256(f"{model.id}:{action}:".encode() + raw).hexdigest()
+            if d.fault_times is None or app.faults.should_fail(key, d.fault_times):
+                raise fault_error(d.fault_code, model.id, app.options.retry_delay_s)
+        if d.transport == "timeout":
+            app.pause(app.options.timeout_sleep_s)
+        if d.transport == "midstream" and not stream:
+            raise ApiError(500, midstream_error_body()["error"]["message"], "INTERNAL")
+        reply = plan_reply(req, app.next_count)
+        if stream:
+            events = reply.events(app.options.chunk_words)
+            self._send_events(events, d.transport)
+        elif d.transport == "cut":
+            self._send_cut(reply.body())
+        else:
+            self._send_json(200, reply.body())
+
+    def _send_events(self, events: list[dict[str, Any]], transport: str | None) -> None:
+        if transport == "cut":
+            events = events[: len(events) // 2]
+            tail: list[dict[str, Any]] = []
+        elif transport == "midstream":
+            events = events[: min(2, max(1, len(events) - 1))]
+            tail = [midstream_error_body()]
+        else:
+            tail = []
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        delay = self.app.options.chunk_delay_ms / 1000
+        for i, event in enumerate(_chain(events, tail)):
+            if i:
+                self.app.pause(delay)
+            line = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+            self.wfile.write(b"data: " + line.encode() + b"\r\n\r\n")
+            self.wfile.flush()
+
+    def _send_cut(self, body: dict[str, Any]) -> None:
+        # Promise more bytes than are sent, then hang up: the client sees a dropped connection.
+        data = json.dumps(body, indent=2, ensure_ascii=False).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data) * 2))
+        self.end_headers()
+        self.wfile.write(data[: len(data) // 2])
+        self.wfile.flush()
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+
+def _chain(*lists: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for items in lists:
+        yield from items
+
+
+def _count_tokens(body: dict[str, Any]) -> dict[str, Any]:
+    inner = body.get("generateContentRequest")
+    source = inner if isinstance(inner, dict) else body
+    contents = source.get("contents") or []
+    if not isinstance(contents, list):
+        raise invalid_argument("* CountTokensRequest.contents: must be a list of Content objects")
+    system = source.get("systemInstruction") if isinstance(inner, dict) else None
+    decode_attachments(contents)
+    totals = count_prompt(contents, system)
+    return {"totalTokens": sum(totals.values()), "promptTokensDetails": modality_details(totals)}

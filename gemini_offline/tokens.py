@@ -1,0 +1,92 @@
+"""The one tokeniser behind every token count the offline server reports.
+
+Real Gemini tokenisers are not available offline, so a simple, deterministic rule stands
+in: a token is a run of word characters or a single punctuation mark. Every inline blob
+(image, audio, PDF, …) counts as a flat 258 tokens, the figure Gemini uses for a small image.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+#: Tokens charged for each inline or file blob, whatever its size.
+BLOB_TOKENS = 258
+
+
+def tokenize(text: str) -> list[str]:
+    """Split ``text`` into tokens."""
+    return TOKEN_RE.findall(text)
+
+
+def count_tokens(text: str) -> int:
+    """Number of tokens in ``text``."""
+    return sum(1 for _ in TOKEN_RE.finditer(text))
+
+
+def truncate_to_tokens(text: str, limit: int) -> str:
+    """Keep the first ``limit`` tokens of ``text`` (and the text between them).
+
+    Whitespace after the last kept token is dropped, so ``count_tokens`` of the result is
+    exactly ``min(limit, count_tokens(text))``.
+    """
+    if limit <= 0:
+        return ""
+    end = None
+    for i, match in enumerate(TOKEN_RE.finditer(text)):
+        if i == limit - 1:
+            end = match.end()
+            break
+    return text if end is None else text[:end]
+
+
+def modality_for_mime(mime_type: str) -> str:
+    """The ``promptTokensDetails`` modality for a blob of ``mime_type``."""
+    major = (mime_type or "").split("/", 1)[0].lower()
+    return {"image": "IMAGE", "audio": "AUDIO", "video": "VIDEO", "text": "TEXT"}.get(
+        major, "DOCUMENT"
+    )
+
+
+def count_parts(parts: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> None:
+    """Add the tokens of camelCase ``parts`` to ``totals`` (modality -> tokens)."""
+    for part in parts:
+        if isinstance(part.get("text"), str):
+            totals["TEXT"] = totals.get("TEXT", 0) + count_tokens(part["text"])
+        for blob_key in ("inlineData", "fileData"):
+            blob = part.get(blob_key)
+            if isinstance(blob, Mapping):
+                modality = modality_for_mime(str(blob.get("mimeType", "")))
+                totals[modality] = totals.get(modality, 0) + BLOB_TOKENS
+        for structured in ("functionCall", "functionResponse", "executableCode"):
+            if structured in part:
+                text = json.dumps(part[structured], sort_keys=True)
+                totals["TEXT"] = totals.get("TEXT", 0) + count_tokens(text)
+
+
+def count_prompt(
+    contents: Iterable[Mapping[str, Any]], system_instruction: Mapping[str, Any] | None = None
+) -> dict[str, int]:
+    """Prompt tokens per modality for normalised ``contents`` plus the system instruction.
+
+    TEXT always comes first (even at 0) so the details list has a stable shape.
+    """
+    totals: dict[str, int] = {"TEXT": 0}
+    if system_instruction:
+        count_parts(system_instruction.get("parts") or [], totals)
+    for content in contents:
+        count_parts(content.get("parts") or [], totals)
+    return totals
+
+
+def modality_details(totals: Mapping[str, int]) -> list[dict[str, Any]]:
+    """``promptTokensDetails`` list: TEXT first, other modalities only when non-zero."""
+    details = [{"modality": "TEXT", "tokenCount": totals.get("TEXT", 0)}]
+    for modality, count in totals.items():
+        if modality != "TEXT" and count:
+            details.append({"modality": modality, "tokenCount": count})
+    return details
