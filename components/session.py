@@ -18,6 +18,7 @@ SESSION_DEFAULTS: dict[str, Any] = {
     "settings.problems": [],
     "connection.api_key": None,
     "connection.key_error": None,
+    "connection.key_warning": None,
     "text.reply": None,
     "text.reply_json": False,
     "text.error": None,

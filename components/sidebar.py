@@ -27,6 +27,7 @@ from playground.settings import (
 
 KEY_INPUT = "connection.key_input"
 KEY_ERROR = "connection.key_error"
+KEY_WARNING = "connection.key_warning"
 SETTINGS = "settings"  # the current GenerationSettings
 SETTINGS_PROBLEMS = "settings.problems"  # messages that block a run until fixed
 DEFAULT_LABEL = "Model default"
@@ -80,6 +81,10 @@ def _use_key() -> None:
     st.session_state[SESSION_KEY] = key
     st.session_state[FORCE_OFFLINE] = False
     st.session_state[KEY_ERROR] = None
+    if problem is not None:  # not a verdict on the key: keep it, say what happened
+        st.session_state[KEY_WARNING] = f"Couldn't verify the key: {problem.message}"
+    else:
+        st.session_state[KEY_WARNING] = None
 
 
 def _forget_key() -> None:
@@ -94,6 +99,8 @@ def _connection_section() -> None:
     )
     if st.session_state.get(SESSION_KEY):
         st.caption("Using the API key you pasted (kept in this browser session only).")
+        if st.session_state.get(KEY_WARNING):
+            st.warning(st.session_state[KEY_WARNING], icon=":material/wifi_off:")
         st.button("Forget my key", key="connection.forget", on_click=_forget_key)
         return
     with st.expander("Use your Gemini API key", expanded=False):
@@ -117,15 +124,17 @@ def _model_picker(connected: Connected) -> ModelInfo:
         preferred = GenerationSettings().model
         st.session_state["settings.model"] = preferred if preferred in ids else ids[0]
     names = {m.id: m.display_name for m in models}
-    model_id = st.selectbox(
-        "Model",
-        ids,
-        key="settings.model",
-        format_func=lambda i: f"{names.get(i, i)} ({i})" if names.get(i, i) != i else i,
-    )
+    model_id = st.selectbox("Model", ids, key="settings.model", format_func=names.get)
+    info = connected.catalog.info(model_id)
+    facts = [f"`{info.id}`"]
+    if info.input_token_limit and info.output_token_limit:
+        facts.append(f"{info.input_token_limit:,} in / {info.output_token_limit:,} out tokens")
+    if info.thinking:
+        facts.append("thinking")
+    st.caption(" · ".join(facts))
     if connected.catalog.from_fallback:
         st.caption(f"Model list unavailable ({connected.catalog.problem}); showing defaults.")
-    return connected.catalog.info(model_id)
+    return info
 
 
 def _number_slider(name: str, max_override: int | float | None = None) -> Any:
@@ -254,6 +263,7 @@ def render_sidebar() -> Connected:
         st.session_state.setdefault(key, value)
     problems: list[str] = []
     with st.sidebar:
+        st.markdown("### :material/auto_awesome: Gemini Playground")
         _connection_section()
         connected = connect()
         st.divider()

@@ -7,7 +7,7 @@ from components.errors import show_error
 from components.prompt import prompt_editor, system_instruction_editor
 from components.reply import render_reply
 from components.session import connected, run_blockers
-from playground.errors import PlaygroundError
+from playground.errors import BadInput, PlaygroundError
 from playground.gemini import build_request, user_content
 
 st.title("Text", anchor=False)
@@ -32,6 +32,12 @@ if run:
     st.session_state["text.error"] = None
     try:
         run_blockers()
+        if prompt.rejected:
+            raise BadInput(
+                "An attached file can't be sent.",
+                "Remove the file marked above (or replace it with a valid image), then Run.",
+                kind="bad_attachment",
+            )
         request = build_request(settings, prompt.text, prompt.attachments)
         with st.spinner("Calling Gemini…", show_time=True):
             st.session_state["text.reply"] = link.gemini.generate(

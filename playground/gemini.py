@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from google import genai
 from google.genai import types
 
-from playground.errors import BadInput, PlaygroundError, from_exception, is_api_or_transport_error
+from playground.errors import (
+    BadInput,
+    PlaygroundError,
+    StreamInterrupted,
+    from_exception,
+    is_api_or_transport_error,
+)
 from playground.media import Attachment
 from playground.reply import Reply, Timing
 from playground.settings import GenerationSettings
@@ -108,7 +114,7 @@ class Gemini:
 
     client: genai.Client
     retry: RetryPolicy = field(default_factory=RetryPolicy.from_env)
-    secrets: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = field(default=(), repr=False)
     sleep: Callable[[float], None] = time.sleep
 
     def _explain(self, exc: BaseException) -> PlaygroundError:
@@ -159,3 +165,164 @@ class Gemini:
             lambda: list(self.client.models.list(config={"page_size": 50})), None
         )
         return models
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One piece of a streamed reply as it arrives."""
+
+    kind: str  # "text" | "thought"
+    text: str
+    elapsed_s: float
+    output_tokens: int
+
+
+class StreamRun:
+    """A streamed call: iterate `events()`; afterwards `reply` holds what arrived.
+
+    Retries (429/503) happen only before the first chunk. A stream that stops early —
+    the user pressed Stop, the connection was cut, or an error arrived mid-stream —
+    still leaves a Reply with the text that arrived, marked `interrupted`, and `error`
+    says what happened.
+    """
+
+    def __init__(
+        self, gemini: Gemini, request: GenerateRequest, on_retry: RetryCallback | None = None
+    ) -> None:
+        self._gemini = gemini
+        self._request = request
+        self._on_retry = on_retry
+        self._stop = False
+        self.reply: Reply | None = None
+        self.error: PlaygroundError | None = None
+        self.timeline: list[tuple[float, int]] = []  # (seconds since start, output tokens)
+
+    def stop(self) -> None:
+        """Ask the stream to end after the current chunk."""
+        self._stop = True
+
+    def text(self) -> Iterator[str]:
+        """Only the answer text, for st.write_stream."""
+        for event in self.events():
+            if event.kind == "text":
+                yield event.text
+
+    def events(self) -> Iterator[StreamEvent]:
+        started = time.perf_counter()
+        request = self._request
+        chunks: list[types.GenerateContentResponse] = []
+        first_token: float | None = None
+        interrupted: str | None = None
+        attempts = 1
+
+        def open_stream() -> tuple[Iterator[types.GenerateContentResponse], Any]:
+            iterator = iter(
+                self._gemini.client.models.generate_content_stream(
+                    model=request.model, contents=list(request.contents), config=request.config
+                )
+            )
+            return iterator, next(iterator, None)
+
+        try:
+            (iterator, first), attempts = self._gemini._call(open_stream, self._on_retry)
+            pending = [first] if first is not None else []
+            while True:
+                chunk = pending.pop() if pending else next(iterator, None)
+                if chunk is None:
+                    break
+                chunks.append(chunk)
+                elapsed = time.perf_counter() - started
+                usage = chunk.usage_metadata
+                tokens = (usage.candidates_token_count or 0) if usage else 0
+                self.timeline.append((elapsed, tokens))
+                for part in _first_candidate_parts(chunk):
+                    if part.text:
+                        if first_token is None and not part.thought:
+                            first_token = elapsed
+                        yield StreamEvent(
+                            "thought" if part.thought else "text", part.text, elapsed, tokens
+                        )
+                if self._stop:
+                    interrupted = "stopped"
+                    break
+        except PlaygroundError as error:
+            self.error = error
+            interrupted = "error"
+        except Exception as exc:
+            if not is_api_or_transport_error(exc):
+                raise
+            self.error = self._gemini._explain(exc)
+            interrupted = "error"
+        finally:
+            timing = Timing(
+                latency_s=time.perf_counter() - started,
+                first_token_s=first_token,
+                chunks=len(chunks),
+                attempts=attempts,
+            )
+            self.reply = merge_chunks(chunks, timing, interrupted)
+        if interrupted is None and self.reply.finish_reason is None and not self.reply.blocked:
+            self.reply = replace(self.reply, interrupted="cut")
+            self.error = StreamInterrupted(
+                "The stream ended before the model finished (no finish reason arrived).",
+                "The text that arrived is kept. Press Retry to run it again.",
+                kind="stream_cut",
+            )
+
+
+def _first_candidate_parts(chunk: types.GenerateContentResponse) -> list[types.Part]:
+    if not chunk.candidates:
+        return []
+    content = chunk.candidates[0].content
+    return list(content.parts or []) if content else []
+
+
+def merge_chunks(
+    chunks: Sequence[types.GenerateContentResponse], timing: Timing, interrupted: str | None
+) -> Reply:
+    """Fold streamed chunks into one Reply, as if the whole response had come at once.
+
+    Consecutive text parts of the same kind are joined; a part's thought signature is kept.
+    """
+    if not chunks:
+        return Reply(timing=timing, interrupted=interrupted)
+    by_candidate: dict[int, list[types.Part]] = {}
+    finish: dict[int, Any] = {}
+    for chunk in chunks:
+        for position, candidate in enumerate(chunk.candidates or []):
+            index = candidate.index if candidate.index is not None else position
+            parts = by_candidate.setdefault(index, [])
+            for part in (candidate.content.parts or []) if candidate.content else []:
+                previous = parts[-1] if parts else None
+                if (
+                    previous is not None
+                    and part.text is not None
+                    and previous.text is not None
+                    and bool(part.thought) == bool(previous.thought)
+                    and not part.thought_signature
+                ):
+                    parts[-1] = previous.model_copy(update={"text": previous.text + part.text})
+                else:
+                    parts.append(part)
+            if candidate.finish_reason is not None:
+                finish[index] = candidate
+    last = chunks[-1]
+    usage = next((c.usage_metadata for c in reversed(chunks) if c.usage_metadata), None)
+    feedback = next((c.prompt_feedback for c in chunks if c.prompt_feedback), None)
+    merged = types.GenerateContentResponse(
+        candidates=[
+            types.Candidate(
+                index=index,
+                content=types.Content(role="model", parts=parts),
+                finish_reason=finish[index].finish_reason if index in finish else None,
+                finish_message=finish[index].finish_message if index in finish else None,
+                safety_ratings=finish[index].safety_ratings if index in finish else None,
+            )
+            for index, parts in sorted(by_candidate.items())
+        ],
+        usage_metadata=usage,
+        prompt_feedback=feedback,
+        model_version=last.model_version,
+        response_id=last.response_id,
+    )
+    return replace(Reply.from_response(merged, timing), interrupted=interrupted)

@@ -1,0 +1,40 @@
+"""The Text page in a real browser: type a prompt, run it offline, see the reply."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_run_a_prompt_offline_and_see_the_reply(page, app_url):
+    page.goto(app_url)
+    page.get_by_text("Offline demo", exact=False).first.wait_for()
+    screenshot(page, "text-01-empty")
+    prompt = page.get_by_label("Prompt")
+    prompt.fill("How does AI work?")
+    prompt.press("Control+Enter")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("Output tokens").wait_for()
+    reply = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="for real answers")
+    expect(reply.last).to_be_visible()
+    assert "AI" in reply.last.inner_text()  # the simulated reply is about the prompt's topic
+    expect(page.get_by_text("Finish")).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    path = screenshot(page, "text-02-reply")
+    assert path.stat().st_size > 10_000
+
+
+def test_a_fault_shows_a_message_not_a_traceback(page, app_url):
+    page.goto(app_url)
+    prompt = page.get_by_label("Prompt")
+    prompt.fill("Explain how AI works [[fault:400]]")
+    prompt.press("Control+Enter")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("400 INVALID_ARGUMENT").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_label("Prompt").input_value() == "Explain how AI works [[fault:400]]"
+    screenshot(page, "text-03-fault")
