@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .errors import ApiError, api_key_invalid, invalid_argument, not_found, permission_denied
-from .faults import fault_error, midstream_error_body
+from .faults import FaultCounter, fault_error, midstream_error_body
 from .keys import normalize
 from .models import find_model, list_page
 from .options import ServerOptions
@@ -36,7 +37,9 @@ logger = logging.getLogger("gemini_offline")
 INVALID_KEY = "invalid-key"
 
 _ROUTE_RE = re.compile(r"^/(v1|v1beta)/models(?:/([^/:]+)(?::([A-Za-z]+))?)?/?$")
-_DISCONNECTS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+#: Socket failures while reading or writing: the client hung up (timeout, cancelled stream)
+#: or stop() closed the connection. Never worth a traceback.
+_DISCONNECTS = (OSError,)
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -69,10 +72,7 @@ class _HTTPServer(ThreadingHTTPServer):
                 sock.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hangs up mid-reply is normal (timeouts, cancelled streams).
-        import sys
-
-        if isinstance(sys.exc_info()[1], (*_DISCONNECTS, OSError)):
+        if isinstance(sys.exc_info()[1], _DISCONNECTS):
             return
         logger.exception("gemini_offline: unexpected error while serving a request")
 
@@ -91,8 +91,6 @@ class OfflineServer:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._counter = itertools.count(1)
-        from .faults import FaultCounter
-
         self.faults = FaultCounter()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -354,12 +352,14 @@ class _Handler(BaseHTTPRequestHandler):
         elif action == "countTokens":
             self._send_json(200, _count_tokens(normalize(body)))
         elif action in ("generateContent", "streamGenerateContent"):
-            self._generate(model, action, body, raw)
+            self._generate(model, action, body, raw, sse=query.get("alt") == "sse")
         else:
             raise ApiError(501, f"{action} is not simulated by gemini_offline.", "NOT_IMPLEMENTED")
 
     # -- generation -----------------------------------------------------------------------
-    def _generate(self, model: Any, action: str, body: dict[str, Any], raw: bytes) -> None:
+    def _generate(
+        self, model: Any, action: str, body: dict[str, Any], raw: bytes, *, sse: bool
+    ) -> None:
         app = self.app
         app.pause(app.options.latency_ms / 1000)
         req = parse_generate_request(normalize(body), model)
@@ -374,9 +374,11 @@ class _Handler(BaseHTTPRequestHandler):
         if d.transport == "midstream" and not stream:
             raise ApiError(500, midstream_error_body()["error"]["message"], "INTERNAL")
         reply = plan_reply(req, app.next_count)
-        if stream:
-            events = reply.events(app.options.chunk_words)
-            self._send_events(events, d.transport)
+        if stream and not sse:
+            # Without alt=sse the real API streams one JSON array of the same chunks.
+            self._send_json_array(reply.events(app.options.chunk_words))
+        elif stream:
+            self._send_events(reply.events(app.options.chunk_words), d.transport)
         elif d.transport == "cut":
             self._send_cut(reply.body())
         else:
@@ -404,6 +406,14 @@ class _Handler(BaseHTTPRequestHandler):
             line = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
             self.wfile.write(b"data: " + line.encode() + b"\r\n\r\n")
             self.wfile.flush()
+
+    def _send_json_array(self, events: list[dict[str, Any]]) -> None:
+        data = json.dumps(events, indent=2, ensure_ascii=False).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _send_cut(self, body: dict[str, Any]) -> None:
         # Promise more bytes than are sent, then hang up: the client sees a dropped connection.

@@ -156,3 +156,14 @@ def test_cli_starts_prints_its_url_and_answers(tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=10)
     assert process.returncode == 0
+
+
+def test_stream_without_alt_sse_is_one_json_array_of_chunks(srv: OfflineServer) -> None:
+    body = {"contents": [{"role": "user", "parts": [{"text": "Explain tides"}]}]}
+
+    _, whole = raw_call(srv, f"/v1/models/{MODEL}:generateContent", body)
+    status, chunks = raw_call(srv, f"/v1/models/{MODEL}:streamGenerateContent", body)
+
+    assert status == 200 and isinstance(chunks, list) and len(chunks) > 1
+    joined = "".join(c["candidates"][0]["content"]["parts"][0]["text"] for c in chunks)
+    assert joined == whole["candidates"][0]["content"]["parts"][0]["text"]
