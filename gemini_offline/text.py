@@ -51,7 +51,13 @@ _VERB_RE = re.compile(
     r"how (?:does|do|did|can|to|is|are)|why (?:is|are|does|do|did)|where (?:is|are|does)|"
     r"when (?:is|was|did)|write (?:me )?(?:a|an|some)\s+\w+\s+(?:about|on)|"
     r"write (?:me )?(?:a|an|some)\s+\w+|write about|give me|list|suggest|summari[sz]e|"
-    r"compare|define|show me|create|make|generate|help me (?:understand|with))\s+",
+    r"compare|define|show me|create|make|generate|name|plan|help me (?:understand|with))\s+",
+    re.IGNORECASE,
+)
+#: "a Python function to", "code that", … in front of what the code should do.
+_CODE_LEAD_RE = re.compile(
+    r"^(?:(?:a|an|some)\s+)?(?:(?:python|javascript|js|sql|small|simple)\s+)*"
+    r"(?:function|script|program|snippet|code|class|regex|query)\s+(?:to|that|which|for)\s+",
     re.IGNORECASE,
 )
 _HOW_X_WORKS_RE = re.compile(
@@ -60,10 +66,10 @@ _HOW_X_WORKS_RE = re.compile(
 
 INTENTS: tuple[tuple[str, str], ...] = (
     ("greeting", r"^(?:hi|hello|hey|howdy|greetings|good (?:morning|afternoon|evening))\b"),
+    ("compare", r"\b(?:compare|versus|vs\.?|difference between)\b"),
     ("code", r"\b(?:code|function|script|program|snippet|implement|regex|sql|python|javascript)\b"),
     ("poem", r"\b(?:poem|haiku|limerick|verse|rhyme|sonnet)\b"),
     ("story", r"\b(?:story|tale|fable)\b"),
-    ("compare", r"\b(?:compare|versus|vs\.?|difference between)\b"),
     ("summary", r"^(?:summari[sz]e|tl;?dr)\b"),
     ("list", r"^(?:list|suggest|name)\b|\b(?:ideas|tips|ways to|steps to|examples of)\b"),
     ("statement", r"^(?:i|i'm|im|my|we|our|we're)\b[^?]*$"),
@@ -111,7 +117,7 @@ OPENERS = (
     "{Topic} rewards a little curiosity.",
 )
 DETAILS = (
-    "Once {k1} is clear, everything else tends to fall into place.",
+    "Once you have {k1} clear, everything else tends to fall into place.",
     "In practice, most of the interesting questions come up around {k2}.",
     "It helps to look at a concrete example before worrying about edge cases.",
     "Experts tend to focus on {k1}, while newcomers notice {k2} first.",
@@ -161,15 +167,16 @@ LIST_ITEMS = (
     "**Iterate** — revisit {k1} once you understand {k2}.",
 )
 POEM_LINES = (
-    ("In quiet hours I think of {w1},", "where {w2} drifts like morning light;"),
-    ("A thread of {w1} runs through the day,", "and {w2} hums beneath it all;"),
-    ("Consider {w1}, so small, so bright,", "that leans on {w2} to find its way;"),
+    ("In quiet hours I think of {w1},", "of {w2} adrift in morning light;"),
+    ("A thread of {w1} runs through the day,", "with {w2} humming beneath it all;"),
+    ("Consider {w1}, so small, so bright,", "and {w2}, soft along the way;"),
 )
 POEM_ENDINGS = (
-    ("a simple thought, a gentle tune,", "and {topic} settles into night."),
-    ("we follow where the questions go,", "till {topic} feels like home."),
-    ("no grand design, just patient care,", "and {topic} blooms in time."),
+    ("a simple thought, a gentle tune,", "for {topic}, and for the night."),
+    ("we follow where the questions go,", "and find {topic} there, at home."),
+    ("no grand design, just patient care,", "and {topic}, in bloom at last."),
 )
+POEM_TITLES = ("{Topic}", "On {topic}", "A few lines on {topic}", "{Topic}, in verse")
 GREETINGS = (
     "Hello! 👋",
     "Hi there! 👋",
@@ -258,6 +265,9 @@ def analyse(prompt: str) -> Topic:
             break
         phrase = stripped
     phrase = _HOW_X_WORKS_RE.sub(r"\1", phrase)
+    if intent == "code":
+        phrase = _CODE_LEAD_RE.sub("", phrase)
+    phrase = re.sub(r"^(?:a few|some|several)\s+", "", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"^(?:about|on)\s+", "", phrase, flags=re.IGNORECASE).strip(" ,;:")
     keywords = keywords_of(phrase) or keywords_of(text)
     if intent == "statement":
@@ -427,9 +437,11 @@ def _one_liner(req: GenerateRequest, topic: Topic, style: Style, variation: Vari
         sentence = "Hello — I'm the offline Gemini demo, ready when you are."
     else:
         sentence = variation.rotate(ONE_LINERS, _base(topic.phrase)).format(**s)
-    prefix = ", ".join(v.short for v in style.voices if v.short)
-    if style.name:
-        prefix = f"{prefix}, {style.name} here" if prefix else f"{style.name} here"
+    bits = [v.short for v in style.voices if v.short]
+    who = style.name or (_cap(style.role) if style.role else None)
+    if who:
+        bits.append(f"{who} here")
+    prefix = ", ".join(bits)
     if prefix:
         sentence = f"{prefix}: {sentence[:1].lower()}{sentence[1:]}"
     extras = []
@@ -537,7 +549,7 @@ def _code(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]
             f'print({name}(["{s["w1"]}", "{s["w2"]}"]))\n```'
         )
     return [
-        f"**A small sketch for {topic.phrase}**",
+        f"**A small {'JavaScript' if javascript else 'Python'} sketch: {topic.phrase}**",
         "Here is a minimal, runnable starting point — deliberately simple so you can adapt it.",
         code,
         "It takes a list of items, tidies each one and drops the empty ones; replace the "
@@ -551,7 +563,9 @@ def _poem(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]
     rng = variation.rng("poem")
     base = _base(topic.phrase)
     lines = [line.format(**s) for line in (*rng.choice(POEM_LINES), *rng.choice(POEM_ENDINGS))]
-    title = variation.rotate(HEADINGS, base).format(**s)
+    if re.search(r"\bhaiku\b", f"{req.prompt} {req.system_text}", re.IGNORECASE):
+        lines = [lines[0], lines[1], lines[3]]  # three lines, ending on the topic
+    title = variation.rotate(POEM_TITLES, base).format(**s)
     closing = variation.rotate(CLOSINGS, base).format(**s)
     return [f"**{title}**", "\n".join(f"*{line}*" for line in lines), closing]
 
@@ -611,7 +625,7 @@ def _numbered(req: GenerateRequest, topic: Topic, variation: Variation) -> list[
         f"{i}. {item.format(**s)}" for i, item in enumerate(rng.sample(LIST_ITEMS, 4), 1)
     )
     return [
-        f"**Four ideas about {topic.phrase}**",
+        f"**{_cap(topic.phrase)}: a short list**",
         items,
         variation.rotate(CLOSINGS, _base(topic.phrase)).format(**s),
     ]

@@ -16,9 +16,10 @@ from gemini_offline.text import analyse
         ("Could you please tell me about black holes?", "black holes", "explain"),
         ("Write a haiku about autumn leaves", "autumn leaves", "poem"),
         ("Hello there", "Hello there", "greeting"),
-        ("Write a Python function that reverses a list", "function that reverses a list", "code"),
+        ("Write a Python function that reverses a list", "reverses a list", "code"),
         ("Compare tea and coffee", "tea and coffee", "compare"),
         ("Give me tips for better sleep", "tips for better sleep", "list"),
+        ("Name a few famous bridges", "famous bridges", "list"),
         ("How many paws are in my house?", "your question", "explain"),
     ],
 )
