@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from google import genai
 from google.genai import types
 
@@ -78,3 +80,30 @@ def test_streamed_max_output_tokens_ends_with_max_tokens(client: genai.Client) -
 
     assert count_tokens("".join(c.text for c in chunks)) == 10
     assert chunks[-1].candidates[0].finish_reason == types.FinishReason.MAX_TOKENS
+
+
+def test_chunk_delay_paces_the_stream(client: genai.Client, srv: OfflineServer) -> None:
+    srv.options.chunk_delay_ms = 30
+    try:
+        started = time.perf_counter()
+        chunks = stream(client, max_output_tokens=15)
+        elapsed = time.perf_counter() - started
+    finally:
+        srv.options.chunk_delay_ms = 0
+
+    assert len(chunks) >= 4
+    assert elapsed >= (len(chunks) - 1) * 0.03
+
+
+def test_latency_is_added_before_each_generate_reply(
+    client: genai.Client, srv: OfflineServer
+) -> None:
+    srv.options.latency_ms = 150
+    try:
+        started = time.perf_counter()
+        client.models.generate_content(model=MODEL, contents="Hi")
+        elapsed = time.perf_counter() - started
+    finally:
+        srv.options.latency_ms = 0
+
+    assert elapsed >= 0.15

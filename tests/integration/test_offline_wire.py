@@ -17,7 +17,7 @@ import PIL.Image
 from google import genai
 from google.genai import types
 
-from gemini_offline import OfflineServer
+from gemini_offline import OfflineServer, shared_server
 
 from .helpers import raw_call
 
@@ -167,3 +167,14 @@ def test_stream_without_alt_sse_is_one_json_array_of_chunks(srv: OfflineServer) 
     assert status == 200 and isinstance(chunks, list) and len(chunks) > 1
     joined = "".join(c["candidates"][0]["content"]["parts"][0]["text"] for c in chunks)
     assert joined == whole["candidates"][0]["content"]["parts"][0]["text"]
+
+
+def test_shared_server_is_one_lazily_started_instance() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        servers = list(pool.map(lambda _: shared_server(), range(8)))
+
+    assert all(s is servers[0] for s in servers)
+    status, body = raw_call(servers[0], "/v1/models/gemini-2.5-flash", method="GET")
+    assert status == 200 and body["name"] == "models/gemini-2.5-flash"
