@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .keys import normalize
+from .request import texts_of
 
 #: Headers never stored, because they carry credentials.
 SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization"})
@@ -17,16 +18,6 @@ def key_hint(api_key: str | None) -> str | None:
     if not api_key:
         return None
     return hashlib.sha256(api_key.encode()).hexdigest()[:12]
-
-
-def _texts(content: Any) -> list[str]:
-    if not isinstance(content, dict):
-        return []
-    return [
-        p["text"]
-        for p in content.get("parts") or []
-        if isinstance(p, dict) and isinstance(p.get("text"), str) and not p.get("thought")
-    ]
 
 
 @dataclass(frozen=True)
@@ -63,7 +54,7 @@ class RecordedRequest:
         system = self._normalized.get("systemInstruction")
         if system is None:
             return None
-        return "\n".join(_texts(system))
+        return "\n".join(texts_of(system))
 
     @property
     def user_texts(self) -> list[str]:
@@ -73,5 +64,5 @@ class RecordedRequest:
             text
             for content in contents
             if isinstance(content, dict) and content.get("role", "user") == "user"
-            for text in _texts(content)
+            for text in texts_of(content)
         ]

@@ -126,13 +126,20 @@ class GenerateRequest:
         return config.get("responseJsonSchema", config.get("responseSchema"))
 
 
+def texts_of(content: Any) -> list[str]:
+    """The non-thought text parts of a (camelCase) content, in order."""
+    if not isinstance(content, Mapping):
+        return []
+    return [
+        p["text"]
+        for p in content.get("parts") or []
+        if isinstance(p, Mapping) and isinstance(p.get("text"), str) and not p.get("thought")
+    ]
+
+
 def text_of(content: Mapping[str, Any] | None) -> str:
     """Joined non-thought text parts of a content."""
-    if not content:
-        return ""
-    parts = content.get("parts") or []
-    texts = [p["text"] for p in parts if isinstance(p.get("text"), str) and not p.get("thought")]
-    return "\n".join(texts)
+    return "\n".join(texts_of(content))
 
 
 def parse_generate_request(body: Mapping[str, Any], model: ModelSpec) -> GenerateRequest:

@@ -23,7 +23,7 @@ from .tokens import count_prompt, count_tokens, modality_details, truncate_to_to
 
 #: Finish reasons whose candidate keeps part of its text; all others come with no content.
 PARTIAL_FINISHES = frozenset({"RECITATION", "OTHER", "CONTINUATION", "MAX_TOKENS"})
-HARM_CATEGORIES = (
+RATED_CATEGORIES = (
     "HARM_CATEGORY_SEXUALLY_EXPLICIT",
     "HARM_CATEGORY_HATE_SPEECH",
     "HARM_CATEGORY_HARASSMENT",
@@ -180,7 +180,7 @@ def _prompt_feedback(reason: str) -> dict[str, Any]:
     # Shape of wire/generate_prompt_blocked_safety_gemini-pro.json.
     ratings = [
         {"category": cat, "probability": "MEDIUM" if cat.endswith("HARASSMENT") else "NEGLIGIBLE"}
-        for cat in HARM_CATEGORIES
+        for cat in RATED_CATEGORIES
     ]
     return {"blockReason": reason, "safetyRatings": ratings}
 
@@ -192,7 +192,7 @@ def _safety_blocked() -> list[dict[str, Any]]:
             "probability": "HIGH" if cat.endswith("DANGEROUS_CONTENT") else "NEGLIGIBLE",
             **({"blocked": True} if cat.endswith("DANGEROUS_CONTENT") else {}),
         }
-        for cat in HARM_CATEGORIES
+        for cat in RATED_CATEGORIES
     ]
 
 
@@ -283,7 +283,7 @@ def plan_candidate(
         if req.thinking.include:
             c.thoughts = thoughts
             c.signature = _signature(h, index, variation.rotation)
-    text, _stopped = cut_at_stop(compose_answer(req, variation), req.stop_sequences)
+    text, _ = cut_at_stop(compose_answer(req, variation), req.stop_sequences)
     limit = req.max_output_tokens
     if limit is not None and count_tokens(text) > limit:
         text, c.finish = truncate_to_tokens(text, limit), "MAX_TOKENS"

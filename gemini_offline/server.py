@@ -16,7 +16,6 @@ import re
 import socket
 import sys
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -400,7 +399,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         delay = self.app.options.chunk_delay_ms / 1000
-        for i, event in enumerate(_chain(events, tail)):
+        for i, event in enumerate(itertools.chain(events, tail)):
             if i:
                 self.app.pause(delay)
             line = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
@@ -427,11 +426,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-
-
-def _chain(*lists: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for items in lists:
-        yield from items
 
 
 def _count_tokens(body: dict[str, Any]) -> dict[str, Any]:
