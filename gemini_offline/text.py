@@ -66,6 +66,7 @@ _HOW_X_WORKS_RE = re.compile(
 
 INTENTS: tuple[tuple[str, str], ...] = (
     ("greeting", r"^(?:hi|hello|hey|howdy|greetings|good (?:morning|afternoon|evening))\b"),
+    ("thanks", r"^(?:thanks|thank you|thx|cheers|much appreciated)\b"),
     ("compare", r"\b(?:compare|versus|vs\.?|difference between)\b"),
     ("code", r"\b(?:code|function|script|program|snippet|implement|regex|sql|python|javascript)\b"),
     ("poem", r"\b(?:poem|haiku|limerick|verse|rhyme|sonnet)\b"),
@@ -329,6 +330,7 @@ def compose_thoughts(req: GenerateRequest, variation: Variation) -> list[str]:
     s = topic.slots()
     plan = {
         "greeting": "greet them back and say what this offline demo can do",
+        "thanks": "acknowledge the thanks warmly and offer more help",
         "code": "sketch a small, runnable code example and explain it briefly",
         "poem": "write a few short lines of verse",
         "story": "tell a very short story",
@@ -531,6 +533,15 @@ def _greeting(req: GenerateRequest, topic: Topic, variation: Variation) -> list[
     ]
 
 
+def _thanks(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
+    return [
+        f"**{variation.rotate(('You are welcome!', 'Any time!', 'Glad to help!'), 0)}**",
+        "Happy that was useful. Remember that these answers are simulated by the offline "
+        "demo; with a Gemini API key the same conversation gets real replies.",
+        variation.rotate(CLOSINGS, _base(req.prompt)).format(**topic.slots()),
+    ]
+
+
 def _code(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
     s = topic.slots()
     name = re.sub(r"\W+", "_", "_".join(topic.keywords[:2]) or "solve").strip("_").lower()
@@ -664,6 +675,7 @@ def _attachment_only(req: GenerateRequest, topic: Topic, variation: Variation) -
 
 _BODIES = {
     "greeting": _greeting,
+    "thanks": _thanks,
     "code": _code,
     "poem": _poem,
     "story": _story,

@@ -16,6 +16,7 @@ from gemini_offline.text import analyse
         ("Could you please tell me about black holes?", "black holes", "explain"),
         ("Write a haiku about autumn leaves", "autumn leaves", "poem"),
         ("Hello there", "Hello there", "greeting"),
+        ("Thanks a lot!", "Thanks a lot", "thanks"),
         ("Write a Python function that reverses a list", "reverses a list", "code"),
         ("Compare tea and coffee", "tea and coffee", "compare"),
         ("Give me tips for better sleep", "tips for better sleep", "list"),
