@@ -278,7 +278,7 @@ def plan_candidate(
     variation = variation_for(req, index, h, next_count)
     c = Candidate(index)
     if req.thinking.active:
-        thoughts = _cap_thoughts(compose_thoughts(req, variation), req.thinking.budget)
+        thoughts = _cap_thoughts(compose_thoughts(req), req.thinking.budget)
         c.thought_tokens = count_tokens("\n\n".join(thoughts))
         if req.thinking.include:
             c.thoughts = thoughts

@@ -323,7 +323,7 @@ def compose_answer(req: GenerateRequest, variation: Variation) -> str:
     return _markdown(req, topic, style, variation)
 
 
-def compose_thoughts(req: GenerateRequest, variation: Variation) -> list[str]:
+def compose_thoughts(req: GenerateRequest) -> list[str]:
     """Thought-summary paragraphs, each starting with a bold title, for thinking models."""
     topic = topic_of(req)
     style = style_for(req.system_text)
