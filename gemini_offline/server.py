@@ -207,6 +207,9 @@ def shared_server() -> OfflineServer:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm on, the body
+    # waits for the client's delayed ACK (~40 ms per request on loopback).
+    disable_nagle_algorithm = True
     server_version = "gemini_offline"
     sys_version = ""
     server: _HTTPServer

@@ -81,7 +81,12 @@ def check_image(name: str, data: bytes) -> Attachment:
             image.load()
     except BadInput:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BadInput(
+            f"“{name}” is too large to process safely (a possible decompression bomb).",
+            "Resize it below 50 megapixels and upload it again.",
+        ) from None
+    except UnidentifiedImageError:
         raise BadInput(
             f"“{name}” is not an image Gemini can read (or it is corrupt).",
             "Upload a PNG, JPEG, WebP or GIF file.",

@@ -1,0 +1,59 @@
+"""Key lookup order, offline fallback and key hygiene of the connection plan."""
+
+from playground.connection import ApiKey, plan_connection, request_timeout_s
+
+
+def plan(session=None, secrets=None, env=None, offline=False):
+    return plan_connection(
+        session_key=session, secrets_key=secrets, env=env or {}, force_offline=offline
+    )
+
+
+def test_no_key_anywhere_is_the_offline_demo():
+    p = plan()
+    assert (p.mode, p.offline_reason, p.key, p.label) == ("offline", "no_key", None, "Offline demo")
+
+
+def test_lookup_order_session_then_secrets_then_env():
+    env = {"GEMINI_API_KEY": "env-gemini", "GOOGLE_API_KEY": "env-google"}
+    assert plan("pasted", "secret", env).key == ApiKey("pasted", "session")
+    assert plan(None, "secret", env).key == ApiKey("secret", "secrets")
+    assert plan(None, None, env).key == ApiKey("env-gemini", "env")
+    assert plan(None, None, {"GOOGLE_API_KEY": "env-google"}).key == ApiKey("env-google", "env")
+    assert plan("  ", "", {"GEMINI_API_KEY": " "}).mode == "offline"
+
+
+def test_switching_offline_wins_over_any_key():
+    p = plan("pasted", "secret", {"GEMINI_API_KEY": "k"}, offline=True)
+    assert (p.mode, p.offline_reason, p.key) == ("offline", "switched", None)
+
+
+def test_custom_base_url_is_labelled():
+    p = plan("k", env={"GOOGLE_GEMINI_BASE_URL": "http://127.0.0.1:9"})
+    assert p.base_url == "http://127.0.0.1:9" and "custom endpoint" in p.label
+
+
+def test_enterprise_mode_from_the_sdk_variables():
+    assert plan(env={"GOOGLE_GENAI_USE_ENTERPRISE": "true"}).mode == "enterprise"
+    assert plan(env={"GOOGLE_GENAI_USE_VERTEXAI": "1"}).mode == "enterprise"
+
+
+def test_only_server_side_clients_are_shared():
+    assert (
+        plan().shareable
+        and plan(secrets="s").shareable
+        and plan(env={"GEMINI_API_KEY": "e"}).shareable
+    )
+    assert not plan("pasted").shareable
+
+
+def test_the_key_never_shows_in_repr_str_or_cache_id():
+    p = plan("super-secret-value")
+    for text in (repr(p), str(p), repr(p.key), str(p.key), p.cache_id):
+        assert "super-secret-value" not in text
+
+
+def test_timeout_from_env():
+    assert request_timeout_s({}) == 120.0
+    assert request_timeout_s({"PLAYGROUND_TIMEOUT_S": "2.5"}) == 2.5
+    assert request_timeout_s({"PLAYGROUND_TIMEOUT_S": "soon"}) == 120.0

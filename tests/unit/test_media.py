@@ -1,0 +1,75 @@
+"""Uploaded image checks: exact expectations for the bad and the awkward files."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from playground.errors import BadInput
+from playground.media import MAX_INLINE_BYTES, check_image
+
+
+def encoded(fmt: str, size=(40, 30), mode="RGB", **save) -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size, (10, 120, 200) if mode == "RGB" else 1).save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
+def test_png_passes_through_unchanged():
+    data = encoded("PNG")
+    a = check_image("a.png", data)
+    assert (a.mime_type, a.data, a.width, a.height, a.note) == ("image/png", data, 40, 30, "")
+
+
+def test_text_file_renamed_png_is_refused():
+    with pytest.raises(BadInput, match="not an image Gemini can read"):
+        check_image("notes.png", b"just some text\n")
+
+
+def test_truncated_image_is_refused_as_corrupt():
+    with pytest.raises(BadInput, match="corrupt"):
+        check_image("broken.png", encoded("PNG", (300, 300))[:200])
+
+
+def test_empty_file():
+    with pytest.raises(BadInput, match="is empty"):
+        check_image("empty.png", b"")
+
+
+def test_decompression_bomb_is_refused_before_decoding():
+    bomb = encoded("PNG", (20_000, 20_000), mode="1")
+    assert len(bomb) < 200_000  # tiny on disk, 400 megapixels when decoded
+    with pytest.raises(BadInput, match="too large to process safely"):
+        check_image("bomb.png", bomb)
+
+
+def test_large_but_not_bomb_sized_image_is_refused_by_pixel_count():
+    big = encoded("PNG", (8_000, 7_000), mode="1")  # 56 MP: under Pillow's guard, over ours
+    with pytest.raises(BadInput, match="8000×7000 px, too large"):
+        check_image("big.png", big)
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF"])
+def test_formats_gemini_lacks_become_png(fmt):
+    a = check_image(f"x.{fmt.lower()}", encoded(fmt))
+    assert a.mime_type == "image/png" and f"converted from {fmt} to PNG" in a.note
+    assert Image.open(io.BytesIO(a.data)).format == "PNG"
+
+
+def test_exif_rotated_jpeg_is_turned_upright():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    data = encoded("JPEG", (40, 30), exif=exif.tobytes())
+    a = check_image("photo.jpg", data)
+    assert (a.width, a.height) == (30, 40) and "rotated upright" in a.note
+    assert a.mime_type == "image/jpeg"
+
+
+def test_oversize_image_is_downscaled_with_a_note():
+    noisy = Image.effect_noise((3000, 3000), 100).convert("RGB")
+    buffer = io.BytesIO()
+    noisy.save(buffer, "PNG")
+    assert len(buffer.getvalue()) > MAX_INLINE_BYTES
+    a = check_image("big.png", buffer.getvalue())
+    assert len(a.data) <= MAX_INLINE_BYTES and a.width < 3000
+    assert "downscaled from 3000×3000" in a.note
