@@ -16,7 +16,13 @@ init_session()
 pages = st.navigation(
     {
         "Generate": [
-            st.Page("pages/text.py", title="Text", icon=":material/edit_note:", default=True),
+            st.Page("views/text.py", title="Text", icon=":material/edit_note:", default=True),
+            st.Page(
+                "views/stream.py", title="Streaming", icon=":material/stream:", url_path="streaming"
+            ),
+        ],
+        "Converse": [
+            st.Page("views/chat.py", title="Chat", icon=":material/chat:", url_path="chat"),
         ],
     },
     position="sidebar",

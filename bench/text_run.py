@@ -22,20 +22,9 @@ os.environ["GEMINI_OFFLINE_CHUNK_DELAY_MS"] = "0"
 
 from google import genai  # noqa: E402
 from google.genai import types  # noqa: E402
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from gemini_offline import shared_server  # noqa: E402
-
-_original_init = PagesManager.__init__
-
-
-def _init(self, *args, **kwargs):  # see tests/app/conftest.py: run app.py's st.navigation
-    _original_init(self, *args, **kwargs)
-    PagesManager.uses_pages_directory = False
-
-
-PagesManager.__init__ = _init
 
 
 def timed(fn) -> float:

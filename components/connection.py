@@ -124,8 +124,18 @@ def _count_tokens(
         return None
 
 
-def count_tokens(connected: Connected, model: str, contents: Sequence[types.Content]) -> int | None:
-    """Token count of contents, cached per content; None when counting failed."""
-    payload = "".join(c.model_dump_json(exclude_none=True) for c in contents)
-    digest = hashlib.sha256(payload.encode()).hexdigest()
+def count_tokens(
+    connected: Connected,
+    model: str,
+    contents: Sequence[types.Content],
+    digest: str | None = None,
+) -> int | None:
+    """Token count of contents, cached per content; None when counting failed.
+
+    Pass `digest` when the caller already knows what identifies the contents (e.g. a
+    conversation's revision), to skip hashing a long history on every rerun.
+    """
+    if digest is None:
+        payload = "".join(c.model_dump_json(exclude_none=True) for c in contents)
+        digest = hashlib.sha256(payload.encode()).hexdigest()
     return _count_tokens(connected.cache_id, model, digest, connected.gemini, contents)

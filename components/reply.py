@@ -33,6 +33,18 @@ def _render_candidate(candidate: Candidate, *, as_json: bool) -> None:
         st.caption("(no content)")
 
 
+def usage_line(reply: Reply) -> str:
+    """Token usage (and model version) in one line, for compact places."""
+    usage = reply.usage
+    line = (
+        f"Tokens: prompt {usage.prompt_tokens:,} · output {usage.output_tokens:,} · "
+        f"thoughts {usage.thought_tokens:,} · total {usage.total_tokens:,}"
+    )
+    if reply.model_version:
+        line += f" · model `{reply.model_version}`"
+    return line
+
+
 def render_usage(reply: Reply) -> None:
     """Token usage and timing as a row of small metrics."""
     usage = reply.usage

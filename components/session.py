@@ -2,34 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from components.connection import Connected
+from playground.conversation import Conversation
 from playground.errors import BadInput
 from playground.settings import GenerationSettings
 
 CONNECTED = "app.connected"
 
-# Every non-widget key the pages use, namespaced by page, with its initial value.
-SESSION_DEFAULTS: dict[str, Any] = {
-    "settings": GenerationSettings(),
-    "settings.problems": [],
-    "connection.api_key": None,
-    "connection.key_error": None,
-    "connection.key_warning": None,
-    "text.reply": None,
-    "text.reply_json": False,
-    "text.error": None,
+# Every non-widget key the pages use, namespaced by page, with a factory for its initial
+# value (a factory, so that no two sessions ever share a mutable default).
+SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
+    "settings": GenerationSettings,
+    "settings.problems": list,
+    "connection.api_key": lambda: None,
+    "connection.key_error": lambda: None,
+    "connection.key_warning": lambda: None,
+    "text.reply": lambda: None,
+    "text.reply_json": lambda: False,
+    "text.error": lambda: None,
+    "stream.reply": lambda: None,
+    "stream.error": lambda: None,
+    "stream.request": lambda: None,
+    "chat.conversation": Conversation,
+    "chat.window": lambda: 40,
+    "chat.editing": lambda: None,
+    "chat.copying": lambda: None,
+    "chat.notice": lambda: None,
 }
 
 
 def init_session() -> None:
     """Set every session key that is not there yet."""
-    for key, value in SESSION_DEFAULTS.items():
+    for key, factory in SESSION_DEFAULTS.items():
         if key not in st.session_state:
-            st.session_state[key] = value.model_copy() if hasattr(value, "model_copy") else value
+            st.session_state[key] = factory()
 
 
 def connected() -> Connected:

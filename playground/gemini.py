@@ -40,6 +40,7 @@ class GenerateRequest:
     contents: tuple[types.Content, ...]
     config: types.GenerateContentConfig
     stream: bool = False
+    chat: bool = False  # the last content is a new chat message, the rest its history
 
     def wire_config(self) -> dict[str, Any]:
         """The config as the SDK serialises it (snake_case, no unset fields)."""
@@ -72,6 +73,19 @@ def build_request(
         )
     contents = (*history, user_content(prompt, attachments))
     return GenerateRequest(settings.model, contents, settings.to_config(), stream)
+
+
+def build_chat_request(
+    settings: GenerationSettings, history: Sequence[types.Content], message: types.Content
+) -> GenerateRequest:
+    """A streamed chat turn: the history so far plus the new user message."""
+    if not message.parts:
+        raise BadInput(
+            "The message is empty.", "Type a message or attach an image.", kind="empty_prompt"
+        )
+    return GenerateRequest(
+        settings.model, (*history, message), settings.to_config(), stream=True, chat=True
+    )
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,10 @@ class Gemini:
         latency = time.perf_counter() - started
         return Reply.from_response(response, Timing(latency_s=latency, attempts=attempts))
 
+    def stream(self, request: GenerateRequest, on_retry: RetryCallback | None = None) -> StreamRun:
+        """A streamed call; nothing is sent until its events are iterated."""
+        return StreamRun(self, request, on_retry)
+
     def count_tokens(self, model: str, contents: Iterable[types.Content]) -> int:
         """Tokens the contents take for this model (system instruction not included)."""
         response, _ = self._call(
@@ -178,28 +196,46 @@ class StreamEvent:
 
 
 class StreamRun:
-    """A streamed call: iterate `events()`; afterwards `reply` holds what arrived.
+    """A streamed call: iterate `events()` (or `text()`); afterwards `reply` holds it all.
 
-    Retries (429/503) happen only before the first chunk. A stream that stops early —
-    the user pressed Stop, the connection was cut, or an error arrived mid-stream —
-    still leaves a Reply with the text that arrived, marked `interrupted`, and `error`
-    says what happened.
+    Retries (429/503) happen only before the first chunk. A stream that ends early — Stop,
+    a cut connection, an error mid-stream — still leaves a Reply with what arrived, marked
+    `interrupted`, and `error` says what happened. `snapshot()` gives that Reply at any
+    moment, e.g. after Streamlit interrupted the script that was iterating.
     """
 
     def __init__(
         self, gemini: Gemini, request: GenerateRequest, on_retry: RetryCallback | None = None
     ) -> None:
         self._gemini = gemini
-        self._request = request
+        self.request = request
         self._on_retry = on_retry
         self._stop = False
+        self._started = time.perf_counter()
+        self._first_token: float | None = None
+        self._attempts = 1
+        self.chunks: list[types.GenerateContentResponse] = []
+        self.timeline: list[tuple[float, int]] = []  # (seconds since start, output tokens)
         self.reply: Reply | None = None
         self.error: PlaygroundError | None = None
-        self.timeline: list[tuple[float, int]] = []  # (seconds since start, output tokens)
 
     def stop(self) -> None:
         """Ask the stream to end after the current chunk."""
         self._stop = True
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self._started
+
+    def snapshot(self, interrupted: str | None = None) -> Reply:
+        """What has arrived so far, as a Reply."""
+        timing = Timing(
+            latency_s=self.elapsed() if self.reply is None else self.reply.timing.latency_s,
+            first_token_s=self._first_token,
+            chunks=len(self.chunks),
+            attempts=self._attempts,
+            timeline=tuple(self.timeline),
+        )
+        return merge_chunks(self.chunks, timing, interrupted)
 
     def text(self) -> Iterator[str]:
         """Only the answer text, for st.write_stream."""
@@ -207,67 +243,58 @@ class StreamRun:
             if event.kind == "text":
                 yield event.text
 
-    def events(self) -> Iterator[StreamEvent]:
-        started = time.perf_counter()
-        request = self._request
-        chunks: list[types.GenerateContentResponse] = []
-        first_token: float | None = None
-        interrupted: str | None = None
-        attempts = 1
-
-        def open_stream() -> tuple[Iterator[types.GenerateContentResponse], Any]:
-            iterator = iter(
-                self._gemini.client.models.generate_content_stream(
-                    model=request.model, contents=list(request.contents), config=request.config
-                )
+    def _open(self) -> tuple[Iterator[types.GenerateContentResponse], Any]:
+        request = self.request
+        if request.chat:
+            chat = self._gemini.client.chats.create(
+                model=request.model, config=request.config, history=list(request.contents[:-1])
             )
-            return iterator, next(iterator, None)
+            stream = chat.send_message_stream(list(request.contents[-1].parts or []))
+        else:
+            stream = self._gemini.client.models.generate_content_stream(
+                model=request.model, contents=list(request.contents), config=request.config
+            )
+        iterator = iter(stream)
+        return iterator, next(iterator, None)
 
+    def events(self) -> Iterator[StreamEvent]:
+        self._started = time.perf_counter()
+        interrupted: str | None = None
         try:
-            (iterator, first), attempts = self._gemini._call(open_stream, self._on_retry)
-            pending = [first] if first is not None else []
-            while True:
-                chunk = pending.pop() if pending else next(iterator, None)
-                if chunk is None:
-                    break
-                chunks.append(chunk)
-                elapsed = time.perf_counter() - started
+            (iterator, first), self._attempts = self._gemini._call(self._open, self._on_retry)
+            chunk = first
+            while chunk is not None:
+                self.chunks.append(chunk)
+                elapsed = self.elapsed()
                 usage = chunk.usage_metadata
                 tokens = (usage.candidates_token_count or 0) if usage else 0
-                self.timeline.append((elapsed, tokens))
+                self.timeline.append((round(elapsed, 4), tokens))
                 for part in _first_candidate_parts(chunk):
                     if part.text:
-                        if first_token is None and not part.thought:
-                            first_token = elapsed
-                        yield StreamEvent(
-                            "thought" if part.thought else "text", part.text, elapsed, tokens
-                        )
+                        if self._first_token is None and not part.thought:
+                            self._first_token = elapsed
+                        kind = "thought" if part.thought else "text"
+                        yield StreamEvent(kind, part.text, elapsed, tokens)
                 if self._stop:
                     interrupted = "stopped"
                     break
-        except PlaygroundError as error:
-            self.error = error
-            interrupted = "error"
+                chunk = next(iterator, None)
         except Exception as exc:
             if not is_api_or_transport_error(exc):
                 raise
             self.error = self._gemini._explain(exc)
             interrupted = "error"
-        finally:
-            timing = Timing(
-                latency_s=time.perf_counter() - started,
-                first_token_s=first_token,
-                chunks=len(chunks),
-                attempts=attempts,
-            )
-            self.reply = merge_chunks(chunks, timing, interrupted)
-        if interrupted is None and self.reply.finish_reason is None and not self.reply.blocked:
-            self.reply = replace(self.reply, interrupted="cut")
+        reply = self.snapshot(interrupted)
+        if interrupted is None and reply.finish_reason is None and not reply.blocked:
+            reply = replace(reply, interrupted="cut")
             self.error = StreamInterrupted(
                 "The stream ended before the model finished (no finish reason arrived).",
                 "The text that arrived is kept. Press Retry to run it again.",
                 kind="stream_cut",
             )
+        if self.error is not None and self.chunks and not isinstance(self.error, StreamInterrupted):
+            self.error.remedy = f"The text that arrived is kept. {self.error.remedy}"
+        self.reply = reply
 
 
 def _first_candidate_parts(chunk: types.GenerateContentResponse) -> list[types.Part]:

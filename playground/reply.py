@@ -116,6 +116,15 @@ class Timing:
     first_token_s: float | None = None
     chunks: int = 0
     attempts: int = 1
+    timeline: tuple[tuple[float, int], ...] = ()  # (seconds, output tokens) per chunk
+
+    @property
+    def tokens_per_s(self) -> float | None:
+        """Output tokens per second after the first token (streams only)."""
+        if len(self.timeline) < 2 or self.first_token_s is None:
+            return None
+        span = self.timeline[-1][0] - self.first_token_s
+        return self.timeline[-1][1] / span if span > 0 else None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ os.environ.update(
 )
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from gemini_offline import shared_server
@@ -37,25 +36,6 @@ KEY_VARS = (
     "GOOGLE_GENAI_USE_ENTERPRISE",
     "GOOGLE_GENAI_USE_VERTEXAI",
 )
-
-
-@pytest.fixture(autouse=True)
-def _navigation_mode(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run app.py's st.navigation on every AppTest run, as `streamlit run` does.
-
-    AppTest resets PagesManager.uses_pages_directory before each run, and a `pages/`
-    folder beside app.py then switches it to the legacy folder mode, which on a rerun
-    executes the page file alone, without the entrypoint's sidebar. The real server
-    clears that flag for good on the first st.navigation call; this does the same for
-    every run the test harness makes.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture
@@ -106,3 +86,20 @@ def all_text(at: AppTest) -> str:
 
     walk(at._tree)
     return "\n".join(seen)
+
+
+def replay_text(server, recorded) -> str:
+    """The answer text the server gives for a recorded request body, sent again unstreamed."""
+    import json
+    import urllib.request
+
+    path = recorded.path.replace(":streamGenerateContent", ":generateContent")
+    request = urllib.request.Request(
+        f"{server.url}{path}",
+        data=json.dumps(recorded.body).encode(),
+        headers={"content-type": "application/json", "x-goog-api-key": "replay"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = json.loads(response.read())
+    parts = body["candidates"][0]["content"]["parts"]
+    return "".join(p.get("text", "") for p in parts if not p.get("thought"))

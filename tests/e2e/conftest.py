@@ -122,6 +122,15 @@ def page(browser, app_url):
     context.close()
 
 
+def settle(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the script run is over and charts have drawn, before a final screenshot."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=timeout_ms,
+    )
+    page.wait_for_timeout(600)
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -17,7 +17,7 @@ def test_run_a_prompt_offline_and_see_the_reply(page, app_url):
     prompt = page.get_by_label("Prompt")
     prompt.fill("How does AI work?")
     prompt.press("Control+Enter")
-    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     page.get_by_text("Output tokens").wait_for()
     reply = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="for real answers")
     expect(reply.last).to_be_visible()
@@ -33,7 +33,7 @@ def test_a_fault_shows_a_message_not_a_traceback(page, app_url):
     prompt = page.get_by_label("Prompt")
     prompt.fill("Explain how AI works [[fault:400]]")
     prompt.press("Control+Enter")
-    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     page.get_by_text("400 INVALID_ARGUMENT").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_label("Prompt").input_value() == "Explain how AI works [[fault:400]]"

@@ -1,0 +1,98 @@
+"""Write a StreamRun into the page as it arrives, and show its figures afterwards.
+
+Thought summaries stream into their own expander, the answer goes through st.write_stream,
+and a one-line figure (time to first token, chunks, tokens, tokens/s) updates per chunk.
+The run is parked in session state while it streams, so that if Streamlit interrupts the
+script (the user pressed Stop, or touched another widget), the next run still has every
+chunk that arrived: `recover_interrupted` turns it into a "stopped" Reply.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.gemini import StreamRun
+from playground.reply import Reply, Timing
+
+
+def live_figures(run: StreamRun) -> str:
+    """One line of live figures for a stream in progress."""
+    reply = run.snapshot()
+    return figure_line(reply.timing, reply.usage.output_tokens)
+
+
+def figure_line(timing: Timing, output_tokens: int) -> str:
+    parts = []
+    if timing.first_token_s is not None:
+        parts.append(f"first token {timing.first_token_s:.2f} s")
+    parts.append(f"{timing.chunks} chunks")
+    parts.append(f"{output_tokens:,} output tokens")
+    if timing.tokens_per_s:
+        parts.append(f"{timing.tokens_per_s:,.0f} tokens/s")
+    parts.append(f"{timing.latency_s:.2f} s")
+    return " · ".join(parts)
+
+
+def stream_live(run: StreamRun, inflight_key: str) -> Reply:
+    """Stream the run into the current container; return the final Reply."""
+    st.session_state[inflight_key] = run
+    thoughts_box = st.empty()
+    thoughts: list[str] = []
+    figures_box = st.empty()
+
+    def answer():
+        for event in run.events():
+            if event.kind == "thought":
+                thoughts.append(event.text)
+                with (
+                    thoughts_box.container(),
+                    st.expander("Thoughts", icon=":material/psychology:", expanded=True),
+                ):
+                    st.markdown("".join(thoughts))
+            else:
+                yield event.text
+            figures_box.caption(f":material/timer: {live_figures(run)}")
+
+    st.write_stream(answer())
+    st.session_state.pop(inflight_key, None)
+    assert run.reply is not None
+    return run.reply
+
+
+def recover_interrupted(inflight_key: str) -> StreamRun | None:
+    """The run a previous script left mid-stream (Stop or another rerun), if any."""
+    run = st.session_state.pop(inflight_key, None)
+    if run is None:
+        return None
+    run.reply = run.snapshot("stopped")
+    return run
+
+
+def render_stream_figures(reply: Reply) -> None:
+    """Figures of a finished stream: first token, chunks, tokens, throughput, total."""
+    timing = reply.timing
+    cols = st.columns(6)
+    cols[0].metric(
+        "Time to first token",
+        f"{timing.first_token_s:.2f} s" if timing.first_token_s is not None else "—",
+    )
+    cols[1].metric("Chunks", f"{timing.chunks}")
+    cols[2].metric("Output tokens", f"{reply.usage.output_tokens:,}")
+    cols[3].metric("Tokens/s", f"{timing.tokens_per_s:,.0f}" if timing.tokens_per_s else "—")
+    cols[4].metric("Total time", f"{timing.latency_s:.2f} s")
+    finish = f"BLOCKED ({reply.block_reason})" if reply.blocked else reply.finish_reason
+    cols[5].metric("Finish", finish or (reply.interrupted or "—").upper())
+
+
+def render_token_chart(reply: Reply) -> None:
+    """Output tokens over time, one point per chunk."""
+    timeline = reply.timing.timeline
+    if len(timeline) < 2:
+        return
+    st.caption("Output tokens over time")
+    st.line_chart(
+        {"seconds": [t for t, _ in timeline], "output tokens": [n for _, n in timeline]},
+        x="seconds",
+        y="output tokens",
+        height=180,
+    )

@@ -1,0 +1,310 @@
+"""AppTest: the Chat page — history on the wire, turn actions, files, faults, Retry."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+
+@pytest.fixture
+def chat(app: AppTest) -> AppTest:
+    app.switch_page("views/chat.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def say(at: AppTest, text: str) -> AppTest:
+    at.chat_input(key="chat.input").set_value(text).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def conversation(at: AppTest):
+    return at.session_state["chat.conversation"]
+
+
+def messages(at: AppTest) -> list[tuple[str, str]]:
+    return [(m.name, " ".join(x.value for x in m.markdown)) for m in at.chat_message]
+
+
+def sent_contents(offline) -> list[dict]:
+    return offline.last("streamGenerateContent").body["contents"]
+
+
+def texts(contents: list[dict]) -> list[str]:
+    return [
+        "".join(p.get("text", "") for p in c["parts"] if not p.get("thought")) for c in contents
+    ]
+
+
+def menu(at: AppTest, position: int):
+    turn = conversation(at).turns[position]
+    return at.menu_button(key=f"chat.menu.{turn.id}")
+
+
+def png(color=(0, 90, 200)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_three_turns_and_the_third_request_carries_the_full_history(chat, offline):
+    for message in ("Hello there", "I have 2 dogs in my house.", "How many paws are there?"):
+        say(chat, message)
+    contents = sent_contents(offline)
+    assert [c["role"] for c in contents] == ["user", "model", "user", "model", "user"]
+    shown = messages(chat)
+    assert texts(contents) == [text for _, text in shown[:5]]
+    assert [name for name, _ in shown] == ["user", "assistant"] * 3
+    assert "turn 3" in shown[-1][1] and "2 dogs" in shown[-1][1]
+    assert all(c.value for c in chat.chat_message[-1].caption)  # usage · latency · finish
+
+
+def test_thought_signatures_are_resent(chat, offline):
+    chat.sidebar.toggle(key="settings.include_thoughts").set_value(True)
+    say(chat, "Hello there")
+    say(chat, "And again")
+    model_parts = sent_contents(offline)[1]["parts"]
+    assert any(p.get("thought") for p in model_parts)
+    assert any(p.get("thoughtSignature") or p.get("thought_signature") for p in model_parts)
+
+
+def test_starting_history_from_the_seed(chat, offline):
+    chat.button(key="chat.seed.example").click().run()
+    say(chat, "I have 2 dogs in my house.")
+    assert texts(sent_contents(offline)) == [
+        "Hello",
+        "Great to meet you. What would you like to know?",
+        "I have 2 dogs in my house.",
+    ]
+
+
+def test_starting_history_written_by_hand(chat, offline):
+    chat.text_area(key="chat.seed.user").input("Who are you?")
+    chat.text_area(key="chat.seed.model").input("I am Neko, a cat.")
+    chat.button(key="chat.seed.add").click().run()
+    say(chat, "What do you eat?")
+    assert texts(sent_contents(offline))[:2] == ["Who are you?", "I am Neko, a cat."]
+
+
+def test_chat_system_instruction_is_its_own(chat, offline):
+    chat.text_area(key="chat.system_instruction").input("You are a cat. Your name is Neko.")
+    say(chat, "Hello there")
+    assert offline.last("streamGenerateContent").system_text == "You are a cat. Your name is Neko."
+    assert "Neko" in messages(chat)[-1][1]
+
+
+def test_regenerate_replaces_the_last_reply(chat, offline):
+    say(chat, "Hello there")
+    say(chat, "Tell me a fact")
+    before = len(conversation(chat))
+    menu(chat, -1).click("Regenerate").run()
+    assert not chat.exception
+    assert len(conversation(chat)) == before
+    requests = [r for r in offline.requests if r.action == "streamGenerateContent"]
+    assert len(requests) == 3
+    assert requests[-1].body["contents"] == requests[-2].body["contents"]
+
+
+def test_edit_and_resend_drops_later_turns_after_confirmation(chat, offline):
+    for message in ("Hello there", "I have 2 dogs", "How many paws?"):
+        say(chat, message)
+    menu(chat, 2).click("Edit & resend").run()
+    chat.text_area(key="chat.edit.text").input("I have 3 dogs")
+    assert chat.button(key="chat.edit.send").disabled  # 3 later turns: confirm first
+    chat.checkbox(key="chat.edit.confirm").check().run()
+    chat.button(key="chat.edit.send").click().run()
+    assert not chat.exception
+    assert texts(sent_contents(offline))[-1] == "I have 3 dogs"
+    assert len(sent_contents(offline)) == 3
+    assert [t for _, t in messages(chat)][2] == "I have 3 dogs"
+    assert len(conversation(chat)) == 4
+
+
+def test_edit_can_be_cancelled(chat, offline):
+    say(chat, "Hello there")
+    menu(chat, 0).click("Edit & resend").run()
+    chat.button(key="chat.edit.cancel").click().run()
+    assert messages(chat)[0] == ("user", "Hello there")
+    assert chat.session_state["chat.editing"] is None
+
+
+def test_delete_a_turn(chat, offline):
+    say(chat, "Hello there")
+    say(chat, "Second message")
+    menu(chat, 2).click("Delete").run()
+    assert len(conversation(chat)) == 3
+    assert "Second message" not in [t for _, t in messages(chat)]
+    say(chat, "Third")
+    assert "Second message" not in texts(sent_contents(offline))
+
+
+def test_copy_shows_the_text_in_a_copyable_box(chat, offline):
+    say(chat, "Hello there")
+    menu(chat, 1).click("Copy").run()
+    assert chat.main.code[0].value == conversation(chat).turns[1].text
+
+
+def test_clear(chat, offline):
+    say(chat, "Hello there")
+    chat.button(key="chat.clear").click().run()
+    assert len(conversation(chat)) == 0 and not chat.chat_message
+
+
+def test_download_upload_round_trip_keeps_images_and_signatures(chat, offline):
+    chat.sidebar.toggle(key="settings.include_thoughts").set_value(True)
+    chat.chat_input(key="chat.input").upload("dog.png", png(), "image/png").set_value(
+        "What is in this picture?"
+    ).run()
+    say(chat, "And the colour?")
+    original = conversation(chat)
+    data = original.to_file(model="gemini-2.5-flash", system_instruction="")
+    document = json.loads(data)
+    assert document["format"] == "gemini-playground/conversation" and document["version"] == 1
+    chat.button(key="chat.clear").click().run()
+    chat.file_uploader(key="chat.upload").upload(
+        "conversation.json", data, "application/json"
+    ).run()
+    assert not chat.exception
+    restored = conversation(chat)
+    assert [t.content for t in restored.turns] == [t.content for t in original.turns]
+    assert restored.turns[0].images[0].data == png()
+    assert any(p.thought_signature for p in restored.turns[1].content.parts)
+    say(chat, "Continue")
+    assert len(sent_contents(offline)) == 5
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"{not json", "not valid JSON"),
+        (json.dumps({"messages": []}).encode(), "not a Gemini Playground conversation"),
+        (
+            json.dumps(
+                {"format": "gemini-playground/conversation", "version": 9, "turns": []}
+            ).encode(),
+            "format version 9",
+        ),
+        (
+            json.dumps(
+                {
+                    "format": "gemini-playground/conversation",
+                    "version": 1,
+                    "turns": [{"role": "wizard"}],
+                }
+            ).encode(),
+            "turn 1",
+        ),
+        (b" " * (26 * 1024 * 1024), "conversation files are limited to 25 MB"),
+    ],
+)
+def test_bad_uploads_leave_the_chat_untouched(chat, offline, data, message):
+    say(chat, "Hello there")
+    before = [t.content for t in conversation(chat).turns]
+    chat.file_uploader(key="chat.upload").upload("bad.json", data, "application/json").run()
+    assert not chat.exception
+    assert message in " ".join(w.value for w in chat.main.warning)
+    assert [t.content for t in conversation(chat).turns] == before
+
+
+def test_an_image_attachment_reaches_the_server(chat, offline):
+    chat.chat_input(key="chat.input").upload("cat.png", png(), "image/png").set_value(
+        "Tell me about this"
+    ).run()
+    parts = sent_contents(offline)[-1]["parts"]
+    assert any("inlineData" in p or "inline_data" in p for p in parts)
+    assert "32×24" in messages(chat)[-1][1]
+    assert chat.chat_message[0].image
+
+
+def test_a_bad_attachment_keeps_the_typed_text(chat, offline):
+    chat.chat_input(key="chat.input").upload("notes.png", b"plain text", "image/png").set_value(
+        "Please look at this"
+    ).run()
+    assert "not an image" in " ".join(w.value for w in chat.main.warning)
+    assert chat.main.code[0].value == "Please look at this"
+    assert offline.last("streamGenerateContent") is None
+
+
+def test_context_token_count(chat, offline):
+    say(chat, "Hello there")
+    captions = " ".join(c.value for c in chat.main.caption)
+    assert "Context:" in captions and "of 1,048,576 tokens" in captions
+
+
+FAULTS = [
+    "[[fault:400]]",
+    "[[fault:429]]",
+    "[[fault:500]]",
+    "[[fault:503]]",
+    "[[fault:timeout]]",
+    "[[fault:cut]]",
+    "[[fault:midstream]]",
+]
+
+
+@pytest.mark.parametrize("directive", FAULTS)
+def test_faults_mid_chat_keep_the_history_and_offer_retry(chat, offline, directive):
+    say(chat, "Hello there")
+    say(chat, "I have 2 dogs")
+    before = messages(chat)
+    say(chat, f"How many paws? {directive}")
+    assert not chat.exception
+    shown = messages(chat)
+    assert shown[:4] == before
+    assert shown[4] == ("user", f"How many paws? {directive}")
+    assert chat.button(key="chat.retry")
+    warning = " ".join(w.value for w in chat.main.warning)
+    assert "failed" in warning.lower() or "cut off" in warning.lower()
+    chat.button(key="chat.retry").click().run()
+    assert not chat.exception
+    assert f"How many paws? {directive}" in [t for _, t in messages(chat)]
+
+
+def test_retry_after_a_transient_failure_succeeds(chat, offline):
+    say(chat, "Hello there")
+    say(chat, "Explain [[fault:500x1]]")
+    assert chat.button(key="chat.retry")
+    chat.button(key="chat.retry").click().run()
+    assert messages(chat)[-1][0] == "assistant"
+    assert conversation(chat).turns[-1].status == "ok"
+    assert not [b for b in chat.button if b.key == "chat.retry"]
+
+
+def test_blocked_prompt_is_explained_in_the_chat(chat, offline):
+    say(chat, "Something [[block:SAFETY]]")
+    assert "blocked" in " ".join(i.value for i in chat.main.info).lower()
+
+
+def test_stop_keeps_the_partial_reply(chat, offline):
+    from playground.conversation import text_content
+    from playground.gemini import build_chat_request
+    from playground.settings import GenerationSettings
+
+    say(chat, "Hello there")
+    link = chat.session_state["app.connected"]
+    conv = conversation(chat)
+    user = conv.add_user(text_content("user", "Tell me a long story"))
+    run = link.gemini.stream(
+        build_chat_request(GenerationSettings(), conv.history(2), user.content)
+    )
+    events = run.events()
+    arrived = "".join(next(events).text for _ in range(3))
+    chat.session_state["chat.inflight"] = run  # parked by stream_live when Stop interrupts
+    chat.run()
+    assert conversation(chat).turns[-1].status == "stopped"
+    assert arrived.strip() in messages(chat)[-1][1]
+    assert "stopped" in " ".join(w.value for w in chat.main.warning).lower()
+    assert chat.button(key="chat.retry")
+
+
+def test_history_survives_a_page_switch(chat, offline):
+    say(chat, "Hello there")
+    before = messages(chat)
+    chat.switch_page("views/text.py").run()
+    chat.switch_page("views/chat.py").run()
+    assert messages(chat) == before

@@ -1,0 +1,66 @@
+"""Chat: a multi-turn conversation with streamed replies and an editable history."""
+
+import streamlit as st
+
+from components.chat import (
+    conversation,
+    handle_editor,
+    recover,
+    render_context,
+    render_notice,
+    render_retry,
+    render_starting_history,
+    render_toolbar,
+    render_turns,
+    submit_message,
+)
+from components.errors import show_error
+from components.prompt import IMAGE_TYPES
+from components.session import connected, run_blockers
+from playground.errors import PlaygroundError
+
+st.title("Chat", anchor=False)
+st.caption("A multi-turn conversation: the whole history is sent with every message.")
+
+link = connected()
+recover()
+with st.expander(
+    "Chat system instruction",
+    icon=":material/tune:",
+    expanded=bool(st.session_state.get("chat.system_instruction")),
+):
+    st.text_area(
+        "Chat system instruction",
+        key="chat.system_instruction",
+        placeholder="e.g. You are a helpful assistant who answers in two sentences.",
+        label_visibility="collapsed",
+        persist_state="session",
+    )
+render_toolbar()
+model = link.catalog.info(st.session_state["settings"].model)
+render_context(link, model.input_token_limit)
+if not any(turn.stats for turn in conversation().turns):
+    render_starting_history()
+
+handle_editor(link)
+render_turns(link)
+render_retry(link)
+render_notice()
+
+message = st.chat_input(
+    "Message Gemini (attach images with the clip)",
+    key="chat.input",
+    accept_file="multiple",
+    file_type=IMAGE_TYPES,
+    submit_mode="stop",
+)
+if message is not None:
+    st.session_state["chat.notice"] = None
+    try:
+        run_blockers()
+    except PlaygroundError as problem:
+        show_error(problem)
+        st.session_state["chat.notice"] = (problem, message.text)
+    else:
+        submit_message(link, message.text or "", message.files or [])
+    st.rerun()
