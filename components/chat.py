@@ -391,7 +391,7 @@ def render_context(link: Connected, input_limit: int | None) -> None:
         return
     settings = chat_settings()
     tokens = count_tokens(
-        link, settings.model, chat.history(), digest=f"chat:{id(chat)}:{chat.revision}"
+        link, settings.model, chat.history(), digest=f"chat:{chat.uid}:{chat.revision}"
     )
     if tokens is None:
         st.caption("Context: — tokens")

@@ -106,6 +106,16 @@ class Conversation:
 
     turns: list[Turn] = field(default_factory=list)
     revision: int = 0
+    uid: str = field(default_factory=_new_id)  # identifies this chat in caches
+    # Context size learned from the last reply's usage, valid while `revision` is unchanged:
+    # (revision, tokens). Saves a countTokens call over the whole history after every turn.
+    known_context: tuple[int, int] | None = None
+
+    def context_tokens(self) -> int | None:
+        """Tokens of the whole history, when the last reply's usage still describes it."""
+        if self.known_context and self.known_context[0] == self.revision:
+            return self.known_context[1]
+        return None
 
     def __len__(self) -> int:
         return len(self.turns)
@@ -141,9 +151,16 @@ class Conversation:
             else types.Content(role="model", parts=[])
         )
         content = content.model_copy(update={"role": "model", "parts": list(content.parts or [])})
-        return self.add(
+        turn = self.add(
             Turn("model", content, status=status, note=note, stats=TurnStats.from_reply(reply))
         )
+        if status == "ok" and reply.usage.prompt_tokens:
+            # The prompt was the whole history plus the message; the reply is now part of it.
+            self.known_context = (
+                self.revision,
+                reply.usage.prompt_tokens + reply.usage.output_tokens,
+            )
+        return turn
 
     def delete(self, turn_id: str) -> None:
         del self.turns[self.index(turn_id)]
