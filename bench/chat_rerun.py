@@ -35,8 +35,13 @@ def history(turns: int) -> Conversation:
     reply = " ".join(["A simulated answer with a few sentences of ordinary prose."] * 12)
     for number in range(turns // 2):
         chat.add_user(text_content("user", f"Question number {number}: how does it work?"))
-        chat.add(Turn("model", text_content("model", reply),
-                      stats=TurnStats(output_tokens=120, latency_s=0.8, finish_reason="STOP")))
+        chat.add(
+            Turn(
+                "model",
+                text_content("model", reply),
+                stats=TurnStats(output_tokens=120, latency_s=0.8, finish_reason="STOP"),
+            )
+        )
     return chat
 
 
