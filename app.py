@@ -21,6 +21,9 @@ pages = st.navigation(
                 "views/stream.py", title="Streaming", icon=":material/stream:", url_path="streaming"
             ),
         ],
+        "Create": [
+            st.Page("views/images.py", title="Images", icon=":material/image:", url_path="images"),
+        ],
         "Converse": [
             st.Page("views/chat.py", title="Chat", icon=":material/chat:", url_path="chat"),
         ],

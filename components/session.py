@@ -10,6 +10,7 @@ import streamlit as st
 from components.connection import Connected
 from playground.conversation import Conversation
 from playground.errors import BadInput
+from playground.media import ImageStore
 from playground.settings import GenerationSettings
 
 CONNECTED = "app.connected"
@@ -33,6 +34,16 @@ SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
     "chat.editing": lambda: None,
     "chat.copying": lambda: None,
     "chat.notice": lambda: None,
+    "images.mode": lambda: "Generate",
+    "images.count": lambda: 1,
+    "images.temperature": lambda: 1.0,
+    "images.imagen.count": lambda: 1,
+    "images.store": ImageStore,
+    "images.gallery": list,
+    "images.result": lambda: None,
+    "images.error": lambda: None,
+    "images.chat": Conversation,
+    "images.chat.outcomes": dict,
 }
 
 

@@ -17,6 +17,39 @@ from playground.errors import PlaygroundError
 
 ThinkingStyle = Literal["budget", "level"]
 
+ASPECT_RATIOS: tuple[str, ...] = (
+    "1:1",
+    "2:3",
+    "3:2",
+    "3:4",
+    "4:3",
+    "4:5",
+    "5:4",
+    "9:16",
+    "16:9",
+    "21:9",
+)
+EXTREME_ASPECT_RATIOS: tuple[str, ...] = ("1:4", "4:1", "1:8", "8:1")
+
+
+@dataclass(frozen=True)
+class ImageCapabilities:
+    """What an image model takes. Not an API field: Google documents it per model."""
+
+    aspect_ratios: tuple[str, ...] = ASPECT_RATIOS
+    image_sizes: tuple[str, ...] = ("1K",)
+    max_reference_images: int = 3
+
+
+# Longest matching id prefix wins; unknown image models get the conservative default.
+IMAGE_CAPABILITIES: dict[str, ImageCapabilities] = {
+    "gemini-3.1-flash-image": ImageCapabilities(
+        ASPECT_RATIOS + EXTREME_ASPECT_RATIOS, ("1K", "2K", "4K"), 14
+    ),
+    "gemini-3-pro-image": ImageCapabilities(ASPECT_RATIOS, ("1K", "2K", "4K"), 14),
+    "gemini-2.5-flash-image": ImageCapabilities(ASPECT_RATIOS, ("1K",), 3),
+}
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -49,6 +82,11 @@ class ModelInfo:
     @property
     def text_output(self) -> bool:
         return self.generates_content and not self.image_output
+
+    @property
+    def image_capabilities(self) -> ImageCapabilities:
+        matches = [p for p in IMAGE_CAPABILITIES if self.id.startswith(p)]
+        return IMAGE_CAPABILITIES[max(matches, key=len)] if matches else ImageCapabilities()
 
     @property
     def thinking_style(self) -> ThinkingStyle | None:

@@ -91,11 +91,17 @@ def plan_connection(
         return ConnectionPlan("gemini", ApiKey(session_key.strip(), "session"), base_url)
     if secrets_key and secrets_key.strip():
         return ConnectionPlan("gemini", ApiKey(secrets_key.strip(), "secrets"), base_url)
+    if enterprise_requested(env):
+        # Express mode takes an API key; otherwise the SDK uses Google Cloud credentials.
+        key = env.get("GOOGLE_API_KEY", "").strip()
+        return ConnectionPlan(
+            "enterprise",
+            ApiKey(key, "env") if key else None,
+            env.get("GOOGLE_VERTEX_BASE_URL") or None,
+        )
     for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY"):
         if env.get(name, "").strip():
             return ConnectionPlan("gemini", ApiKey(env[name].strip(), "env"), base_url)
-    if enterprise_requested(env):
-        return ConnectionPlan("enterprise")
     return ConnectionPlan("offline", offline_reason="no_key")
 
 
@@ -119,7 +125,10 @@ def build_client(plan: ConnectionPlan, env: Mapping[str, str] | None = None) -> 
     env = os.environ if env is None else env
     timeout_ms = int(request_timeout_s(env) * 1000)
     if plan.mode == "enterprise":
-        return genai.Client(http_options=types.HttpOptions(timeout=timeout_ms))
+        options = types.HttpOptions(base_url=plan.base_url, timeout=timeout_ms)
+        if plan.key is not None:
+            return genai.Client(vertexai=True, api_key=plan.key.value, http_options=options)
+        return genai.Client(vertexai=True, http_options=options)
     if plan.mode == "offline":
         options = types.HttpOptions(base_url=offline_base_url(), timeout=timeout_ms)
         return genai.Client(api_key=OFFLINE_KEY, http_options=options)

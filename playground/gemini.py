@@ -76,15 +76,22 @@ def build_request(
 
 
 def build_chat_request(
-    settings: GenerationSettings, history: Sequence[types.Content], message: types.Content
+    settings: GenerationSettings | Any,
+    history: Sequence[types.Content],
+    message: types.Content,
+    *,
+    stream: bool = True,
 ) -> GenerateRequest:
-    """A streamed chat turn: the history so far plus the new user message."""
+    """A chat turn: the history so far plus the new user message.
+
+    `settings` is anything with `model` and `to_config()` (GenerationSettings, ImageSettings).
+    """
     if not message.parts:
         raise BadInput(
             "The message is empty.", "Type a message or attach an image.", kind="empty_prompt"
         )
     return GenerateRequest(
-        settings.model, (*history, message), settings.to_config(), stream=True, chat=True
+        settings.model, (*history, message), settings.to_config(), stream=stream, chat=True
     )
 
 
@@ -157,14 +164,63 @@ class Gemini:
     def generate(self, request: GenerateRequest, on_retry: RetryCallback | None = None) -> Reply:
         """Send a request and return the whole Reply."""
         started = time.perf_counter()
-        response, attempts = self._call(
-            lambda: self.client.models.generate_content(
-                model=request.model, contents=list(request.contents), config=request.config
-            ),
-            on_retry,
-        )
+        response, attempts = self._call(lambda: self._send(request), on_retry)
         latency = time.perf_counter() - started
         return Reply.from_response(response, Timing(latency_s=latency, attempts=attempts))
+
+    def _send(self, request: GenerateRequest) -> types.GenerateContentResponse:
+        if request.chat:
+            chat = self.client.chats.create(
+                model=request.model, config=request.config, history=list(request.contents[:-1])
+            )
+            return chat.send_message(list(request.contents[-1].parts or []))
+        return self.client.models.generate_content(
+            model=request.model, contents=list(request.contents), config=request.config
+        )
+
+    def generate_many(
+        self,
+        request: GenerateRequest,
+        count: int,
+        on_done: Callable[[int, Reply | PlaygroundError], None] | None = None,
+    ) -> list[Reply | PlaygroundError]:
+        """The same request `count` times, concurrently (image models return one image per
+        call). Each result is a Reply or the PlaygroundError of that call, in call order;
+        `on_done` is called in the caller's thread as each finishes."""
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        results: list[Reply | PlaygroundError | None] = [None] * count
+        with ThreadPoolExecutor(max_workers=max(1, min(count, 4))) as pool:
+            futures = {pool.submit(self.generate, request): index for index in range(count)}
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    result: Reply | PlaygroundError = future.result()
+                except PlaygroundError as error:
+                    result = error
+                results[index] = result
+                if on_done:
+                    on_done(index, result)
+        return [r for r in results if r is not None]
+
+    def generate_images(
+        self, model: str, prompt: str, config: types.GenerateImagesConfig
+    ) -> types.GenerateImagesResponse:
+        """Imagen (Gemini Enterprise mode only; the SDK refuses it with an API key)."""
+        try:
+            response, _ = self._call(
+                lambda: self.client.models.generate_images(
+                    model=model, prompt=prompt, config=config
+                ),
+                None,
+            )
+        except ValueError as exc:  # raised by the SDK before sending, in API-key mode
+            raise BadInput(
+                "Imagen works only in Gemini Enterprise mode.",
+                "Use Generate with a Gemini image model instead.",
+                kind="imagen_unavailable",
+            ) from exc
+        return response
 
     def stream(self, request: GenerateRequest, on_retry: RetryCallback | None = None) -> StreamRun:
         """A streamed call; nothing is sent until its events are iterated."""

@@ -125,3 +125,89 @@ def check_image(name: str, data: bytes) -> Attachment:
         height=image.height,
         note="; ".join(notes),
     )
+
+
+THUMBNAIL_SIDE = 256
+EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
+
+
+def thumbnail(data: bytes, max_side: int = THUMBNAIL_SIDE) -> tuple[bytes, int, int]:
+    """A small JPEG (PNG when transparent) for galleries, and the full image's size."""
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
+        buffer = io.BytesIO()
+        if has_alpha:
+            image.save(buffer, "PNG", optimize=True)
+        else:
+            image.convert("RGB").save(buffer, "JPEG", quality=82)
+    return buffer.getvalue(), width, height
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """One image of the session: its original bytes (kept once) and a thumbnail."""
+
+    digest: str
+    data: bytes
+    mime_type: str
+    width: int
+    height: int
+    thumbnail: bytes
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS.get(self.mime_type, "bin")
+
+    @property
+    def aspect_ratio(self) -> float:
+        return self.width / self.height if self.height else 1.0
+
+
+class ImageStore:
+    """Every image of a session, once, by content digest.
+
+    Pages and histories refer to images by digest or share the very same bytes object,
+    so no image is held twice (no PIL objects, no base64 copies).
+    """
+
+    def __init__(self) -> None:
+        self._images: dict[str, StoredImage] = {}
+
+    def add(self, data: bytes, mime_type: str) -> StoredImage:
+        digest = hashlib.sha256(data).hexdigest()[:20]
+        known = self._images.get(digest)
+        if known is not None:
+            return known
+        thumb, width, height = thumbnail(data)
+        stored = StoredImage(digest, data, mime_type, width, height, thumb)
+        self._images[digest] = stored
+        return stored
+
+    def get(self, digest: str) -> StoredImage:
+        return self._images[digest]
+
+    def __contains__(self, digest: object) -> bool:
+        return digest in self._images
+
+    def __len__(self) -> int:
+        return len(self._images)
+
+    def __iter__(self):
+        return iter(self._images.values())
+
+    @property
+    def original_bytes(self) -> int:
+        return sum(len(i.data) for i in self._images.values())
+
+
+def zip_images(files: list[tuple[str, bytes]]) -> bytes:
+    """A zip of (name, bytes) pairs, images stored as they are (no recompression)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -254,3 +254,59 @@ def parse_stop_sequences(text: str) -> list[str]:
             f"At most {MAX_STOP_SEQUENCES} stop sequences are allowed; you gave {len(sequences)}."
         )
     return sequences
+
+
+IMAGE_SIZES: tuple[str, ...] = ("1K", "2K", "4K")
+IMAGEN_ASPECT_RATIOS: tuple[str, ...] = ("1:1", "3:4", "4:3", "9:16", "16:9")
+PERSON_GENERATION: tuple[str, ...] = ("dont_allow", "allow_adult", "allow_all")
+DEFAULT_IMAGE_MODEL = "gemini-3.1-flash-image"
+DEFAULT_IMAGEN_MODEL = "imagen-4.0-generate-001"
+
+
+class ImageSettings(BaseModel):
+    """The knobs of a Gemini image call (generateContent with IMAGE output)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(default=DEFAULT_IMAGE_MODEL, min_length=1)
+    aspect_ratio: str = Field(default="1:1", pattern=r"^\d+:\d+$")
+    image_size: Literal["1K", "2K", "4K"] = "1K"
+    number_of_images: int = Field(
+        default=1, ge=1, le=4, description="Parallel calls: these models return one per call."
+    )
+    temperature: float = Field(default=1.0, ge=0.0, le=2.0)
+
+    def to_config(self) -> types.GenerateContentConfig:
+        """TEXT+IMAGE output (image-only is not supported); 1K is the default size."""
+        image_config: dict[str, Any] = {"aspect_ratio": self.aspect_ratio}
+        if self.image_size != "1K":
+            image_config["image_size"] = self.image_size
+        config: dict[str, Any] = {
+            "response_modalities": ["TEXT", "IMAGE"],
+            "image_config": types.ImageConfig(**image_config),
+        }
+        if self.temperature != 1.0:
+            config["temperature"] = self.temperature
+        return types.GenerateContentConfig(**config)
+
+
+class ImagenSettings(BaseModel):
+    """Imagen's generate_images knobs (Gemini Enterprise mode only)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(default=DEFAULT_IMAGEN_MODEL, min_length=1)
+    number_of_images: int = Field(default=1, ge=1, le=4)
+    aspect_ratio: Literal["1:1", "3:4", "4:3", "9:16", "16:9"] = "1:1"
+    negative_prompt: str = ""
+    person_generation: Literal["dont_allow", "allow_adult", "allow_all"] = "allow_adult"
+
+    def to_config(self) -> types.GenerateImagesConfig:
+        config: dict[str, Any] = {
+            "number_of_images": self.number_of_images,
+            "aspect_ratio": self.aspect_ratio,
+            "person_generation": self.person_generation,
+        }
+        if self.negative_prompt.strip():
+            config["negative_prompt"] = self.negative_prompt
+        return types.GenerateImagesConfig(**config)

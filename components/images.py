@@ -1,0 +1,452 @@
+"""Image page building blocks: controls, outcomes (interleaved), before/after, gallery,
+downloads. Images are shown from the session's ImageStore, losslessly (PNG)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+from google.genai import types
+
+from components.connection import Connected
+from components.errors import show_error
+from components.prompt import IMAGE_TYPES
+from playground.catalog import ModelInfo
+from playground.conversation import Conversation, Turn, TurnStats
+from playground.errors import BadInput, PlaygroundError
+from playground.gemini import GenerateRequest, build_chat_request, build_request
+from playground.images import ImageOutcome, edit_message, outcome_from_reply
+from playground.media import ImageStore, StoredImage, check_image, zip_images
+from playground.settings import (
+    IMAGEN_ASPECT_RATIOS,
+    PERSON_GENERATION,
+    ImagenSettings,
+    ImageSettings,
+)
+
+STORE = "images.store"
+GALLERY = "images.gallery"
+RESULT = "images.result"  # (mode, outcomes, source digests) of the last run
+ERROR = "images.error"
+EDIT_CHAT = "images.chat"  # Conversation of the multi-turn edit
+EDIT_OUTCOMES = "images.chat.outcomes"  # model turn id -> ImageOutcome
+
+
+@dataclass(frozen=True)
+class GalleryItem:
+    """An image the session produced, with where it came from."""
+
+    digest: str
+    prompt: str
+    mode: str
+    sources: tuple[str, ...] = ()  # digests of the images it was made from
+
+
+def store() -> ImageStore:
+    return st.session_state[STORE]
+
+
+def remember(
+    outcomes: Sequence[ImageOutcome], prompt: str, mode: str, sources: Sequence[str] = ()
+) -> None:
+    """Add every image of these outcomes to the session gallery."""
+    gallery: list[GalleryItem] = st.session_state[GALLERY]
+    known = {item.digest for item in gallery}
+    for outcome in outcomes:
+        for digest in outcome.image_digests:
+            if digest not in known:
+                gallery.append(GalleryItem(digest, prompt, mode, tuple(sources)))
+                known.add(digest)
+
+
+def file_name(image: StoredImage, stem: str = "gemini-image") -> str:
+    return f"{stem}-{image.digest[:8]}.{image.extension}"
+
+
+def download_button(image: StoredImage, key: str) -> None:
+    """Download the original bytes, with the right extension (computed only on click)."""
+    st.download_button(
+        "Download",
+        data=lambda: image.data,
+        file_name=file_name(image),
+        mime=image.mime_type,
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def show_image(image: StoredImage, caption: str | None = None) -> None:
+    st.image(image.data, caption=caption, output_format="PNG", width="stretch")
+
+
+def render_outcome(outcome: ImageOutcome, key: str) -> None:
+    """One call's parts, in the order they arrived (text and images interleaved)."""
+    if outcome.error is not None:
+        show_error(outcome.error)
+        return
+    for position, (kind, value) in enumerate(outcome.parts):
+        if kind == "text":
+            st.markdown(value)
+        else:
+            image = store().get(value)
+            show_image(image, caption=f"{image.width}×{image.height} px")
+            download_button(image, key=f"{key}.download.{position}")
+    if outcome.why_no_image:
+        st.warning(f"**No image came back.** {outcome.why_no_image}", icon=":material/hide_image:")
+
+
+def render_before_after(before: Sequence[StoredImage], after: StoredImage) -> None:
+    cols = st.columns(2)
+    with cols[0]:
+        st.caption("Before")
+        for image in before:
+            show_image(image)
+    with cols[1]:
+        st.caption("After")
+        show_image(after)
+
+
+def render_zip_download(
+    digests: Sequence[str], key: str, label: str = "Download all (zip)"
+) -> None:
+    if len(digests) < 2:
+        return
+    images = [store().get(d) for d in digests]
+    st.download_button(
+        label,
+        data=lambda: zip_images(
+            [(file_name(i, f"image-{n + 1:02d}"), i.data) for n, i in enumerate(images)]
+        ),
+        file_name="gemini-images.zip",
+        mime="application/zip",
+        key=key,
+        icon=":material/folder_zip:",
+        on_click="ignore",
+    )
+
+
+def render_gallery() -> None:
+    """Every image of the session as thumbnails, newest first."""
+    gallery: list[GalleryItem] = st.session_state[GALLERY]
+    if not gallery:
+        return
+    st.subheader(f"Gallery ({len(gallery)})", anchor=False)
+    render_zip_download([item.digest for item in gallery], key="images.gallery.zip")
+    columns = st.columns(4)
+    for position, item in enumerate(reversed(gallery)):
+        image = store().get(item.digest)
+        with columns[position % 4]:
+            st.image(image.thumbnail, caption=f"{item.mode}: {item.prompt[:60]}", width="stretch")
+            download_button(image, key=f"images.gallery.download.{item.digest}")
+
+
+def image_controls(models: Sequence[ModelInfo]) -> tuple[ModelInfo, dict]:
+    """Model, aspect ratio, size, number of images and temperature for Gemini image calls."""
+    ids = [m.id for m in models]
+    if st.session_state.get("images.model") not in ids:
+        st.session_state["images.model"] = ids[0]
+    names = {m.id: m.display_name for m in models}
+    cols = st.columns([3, 2, 2, 2, 2])
+    model_id = cols[0].selectbox(
+        "Image model", ids, key="images.model", format_func=names.get, persist_state="session"
+    )
+    model = next(m for m in models if m.id == model_id)
+    caps = model.image_capabilities
+    if st.session_state.get("images.aspect_ratio") not in caps.aspect_ratios:
+        st.session_state["images.aspect_ratio"] = "1:1"
+    if st.session_state.get("images.size") not in caps.image_sizes:
+        st.session_state["images.size"] = caps.image_sizes[0]
+    values = {
+        "model": model_id,
+        "aspect_ratio": cols[1].selectbox(
+            "Aspect ratio", caps.aspect_ratios, key="images.aspect_ratio"
+        ),
+        "image_size": cols[2].selectbox(
+            "Image size",
+            caps.image_sizes,
+            key="images.size",
+            help="Sizes this model supports (1K ≈ 1024 px on the long side).",
+        ),
+        "number_of_images": cols[3].slider(
+            "Images",
+            1,
+            4,
+            key="images.count",
+            persist_state="session",
+            help="These models return one image per call: several calls run in parallel.",
+        ),
+        "temperature": cols[4].slider(
+            "Temperature", 0.0, 2.0, step=0.05, key="images.temperature", persist_state="session"
+        ),
+    }
+    return model, values
+
+
+def imagen_controls() -> ImagenSettings:
+    cols = st.columns([3, 2, 2, 3])
+    model = cols[0].selectbox(
+        "Imagen model",
+        [
+            "imagen-4.0-generate-001",
+            "imagen-4.0-fast-generate-001",
+            "imagen-4.0-ultra-generate-001",
+        ],
+        key="images.imagen.model",
+    )
+    count = cols[1].slider("Images", 1, 4, key="images.imagen.count")
+    ratio = cols[2].selectbox(
+        "Aspect ratio", IMAGEN_ASPECT_RATIOS, key="images.imagen.aspect_ratio"
+    )
+    people = cols[3].selectbox(
+        "Person generation", PERSON_GENERATION, key="images.imagen.person_generation"
+    )
+    negative = st.text_input(
+        "Negative prompt",
+        key="images.imagen.negative",
+        placeholder="What to leave out, e.g. text, blur",
+    )
+    return ImagenSettings(
+        model=model,
+        number_of_images=count,
+        aspect_ratio=ratio,
+        negative_prompt=negative or "",
+        person_generation=people,
+    )
+
+
+# --- running a mode ----------------------------------------------------------------------
+
+
+def _on_retry(attempt: int, wait: float, err: PlaygroundError) -> None:
+    st.toast(f"{err.title}: retrying in {wait:.1f} s", icon=":material/refresh:")
+
+
+def _run_calls(link: Connected, request: GenerateRequest, count: int) -> list[ImageOutcome]:
+    """`count` calls in parallel, with progress and elapsed time in a status box."""
+    started = time.perf_counter()
+    noun = "image" if count == 1 else "images"
+    with st.status(f"Generating {count} {noun}…", expanded=True) as status:
+
+        def done(index: int, result: object) -> None:
+            what = "failed" if isinstance(result, PlaygroundError) else "ready"
+            status.write(f"Call {index + 1} {what} after {time.perf_counter() - started:.1f} s")
+
+        results = link.gemini.generate_many(request, count, on_done=done)
+        outcomes = [
+            ImageOutcome(error=r)
+            if isinstance(r, PlaygroundError)
+            else outcome_from_reply(r, store())
+            for r in results
+        ]
+        made = sum(len(o.image_digests) for o in outcomes)
+        status.update(
+            label=f"{made} image{'s' if made != 1 else ''} in "
+            f"{time.perf_counter() - started:.1f} s",
+            state="error" if made == 0 or any(o.error for o in outcomes) else "complete",
+            expanded=False,
+        )
+    return outcomes
+
+
+def _run_generate(link: Connected, prompt: str, settings: ImageSettings) -> None:
+    outcomes = _run_calls(link, build_request(settings, prompt), settings.number_of_images)
+    st.session_state[RESULT] = ("Generate", outcomes, ())
+    remember(outcomes, prompt, "Generate")
+
+
+def _run_edit(
+    link: Connected, prompt: str, references: Sequence[StoredImage], settings: ImageSettings
+) -> None:
+    if not references:
+        raise BadInput(
+            "Upload at least one image to edit.",
+            "Add a reference image above, then press Edit.",
+            kind="no_image",
+        )
+    request = GenerateRequest(
+        settings.model, (edit_message(prompt, references),), settings.to_config()
+    )
+    outcomes = _run_calls(link, request, settings.number_of_images)
+    sources = tuple(r.digest for r in references)
+    st.session_state[RESULT] = ("Edit", outcomes, sources)
+    remember(outcomes, prompt, "Edit", sources)
+
+
+def _run_edit_chat(
+    link: Connected, prompt: str, references: Sequence[StoredImage], settings: ImageSettings
+) -> None:
+    chat: Conversation = st.session_state[EDIT_CHAT]
+    message = edit_message(prompt, references)
+    single = settings.model_copy(update={"number_of_images": 1})
+    request = build_chat_request(single, chat.history(), message, stream=False)
+    with st.spinner("Editing…", show_time=True):
+        reply = link.gemini.generate(request, on_retry=_on_retry)
+    outcome = outcome_from_reply(reply, store())
+    chat.add_user(message)
+    content = outcome.content or types.Content(role="model", parts=[])
+    model_turn = chat.add(Turn("model", content, stats=TurnStats.from_reply(reply)))
+    st.session_state[EDIT_OUTCOMES][model_turn.id] = outcome
+    remember([outcome], prompt, "Edit chat", tuple(r.digest for r in references))
+
+
+def _run_imagen(link: Connected, prompt: str, settings: ImagenSettings) -> None:
+    with st.spinner("Generating with Imagen…", show_time=True):
+        response = link.gemini.generate_images(settings.model, prompt, settings.to_config())
+    digests, filtered = [], []
+    for generated in response.generated_images or []:
+        if generated.image and generated.image.image_bytes:
+            image = store().add(
+                generated.image.image_bytes, generated.image.mime_type or "image/png"
+            )
+            digests.append(image.digest)
+        elif generated.rai_filtered_reason:
+            filtered.append(generated.rai_filtered_reason)
+    outcome = ImageOutcome(
+        parts=tuple(("image", d) for d in digests),
+        why_no_image=f"Imagen filtered the result: {'; '.join(filtered)}" if filtered else None,
+    )
+    st.session_state[RESULT] = ("Imagen", [outcome], ())
+    remember([outcome], prompt, "Imagen")
+
+
+def run_mode(
+    link: Connected,
+    mode: str,
+    prompt: str,
+    references: Sequence[StoredImage],
+    settings: ImageSettings | ImagenSettings,
+) -> None:
+    """Run the chosen mode; an error is kept in session state and shown, nothing is lost."""
+    st.session_state[ERROR] = None
+    try:
+        if mode == "Edit chat":
+            if not prompt.strip() and not references:
+                raise BadInput(
+                    "Write an instruction (or upload an image to start from).",
+                    "Then press Send.",
+                    kind="empty_prompt",
+                )
+        elif not prompt.strip():
+            raise BadInput(
+                "The prompt is empty.",
+                "Describe the image you want, then run.",
+                kind="empty_prompt",
+            )
+        if mode == "Imagen":
+            assert isinstance(settings, ImagenSettings)
+            _run_imagen(link, prompt, settings)
+            return
+        assert isinstance(settings, ImageSettings)
+        if mode == "Generate":
+            _run_generate(link, prompt, settings)
+        elif mode == "Edit":
+            _run_edit(link, prompt, references, settings)
+        else:
+            _run_edit_chat(link, prompt, references, settings)
+    except PlaygroundError as error:
+        st.session_state[ERROR] = error
+
+
+# --- showing results ---------------------------------------------------------------------
+
+
+def render_edit_chat() -> None:
+    """The multi-turn edit: instructions and images, with a branch point at every image."""
+    chat: Conversation = st.session_state[EDIT_CHAT]
+    outcomes: dict[str, ImageOutcome] = st.session_state[EDIT_OUTCOMES]
+    if not chat.turns:
+        st.caption(
+            "Upload an image (or describe one) and give an instruction; every later "
+            "instruction edits the latest image. You can branch from any earlier image."
+        )
+        return
+    st.divider()
+    if st.button("New edit chat", key="images.chat.clear", icon=":material/restart_alt:"):
+        st.session_state[EDIT_CHAT] = Conversation()
+        st.session_state[EDIT_OUTCOMES] = {}
+        st.rerun()
+    for position, turn in enumerate(chat.turns):
+        if turn.role == "user":
+            with st.chat_message("user"):
+                if turn.text:
+                    st.markdown(turn.text)
+                if turn.images:
+                    st.image(
+                        [
+                            store().add(b.data, b.mime_type or "image/png").thumbnail
+                            for b in turn.images
+                        ],
+                        width=120,
+                    )
+            continue
+        with st.chat_message("assistant", avatar=":material/auto_awesome:"):
+            outcome = outcomes.get(turn.id)
+            if outcome is not None:
+                render_outcome(outcome, key=f"images.chat.{turn.id}")
+            is_latest = position == len(chat.turns) - 1
+            if (
+                not is_latest
+                and outcome is not None
+                and outcome.image_digests
+                and st.button(
+                    "Continue from this image",
+                    key=f"images.branch.{turn.id}",
+                    icon=":material/call_split:",
+                )
+            ):
+                chat.truncate(position + 1)
+                st.rerun()
+
+
+def render_result(mode: str) -> None:
+    """The last Generate / Edit / Imagen result: interleaved parts, before/after, zip."""
+    result = st.session_state.get(RESULT)
+    if result is None or result[0] != mode:
+        return
+    _, outcomes, sources = result
+    st.divider()
+    render_zip_download([d for o in outcomes for d in o.image_digests], key="images.result.zip")
+    if mode == "Edit" and sources:
+        for index, outcome in enumerate(outcomes):
+            if outcome.image_digests:
+                render_before_after(
+                    [store().get(s) for s in sources], store().get(outcome.image_digests[0])
+                )
+            render_outcome(outcome, key=f"images.result.{index}")
+        return
+    columns = st.columns(2) if len(outcomes) > 1 else [st.container()]
+    for index, outcome in enumerate(outcomes):
+        with columns[index % len(columns)]:
+            render_outcome(outcome, key=f"images.result.{index}")
+
+
+def reference_uploader(mode: str, model: ModelInfo) -> list[StoredImage]:
+    """Uploaded reference images, checked, stored once, limited to what the model takes."""
+    label = "Reference images" if mode == "Edit" else "Image to edit (to start, or a new base)"
+    uploads = st.file_uploader(
+        label, type=IMAGE_TYPES, accept_multiple_files=True, key="images.upload"
+    )
+    references: list[StoredImage] = []
+    for upload in uploads or []:
+        try:
+            attachment = check_image(upload.name, upload.getvalue())
+        except BadInput as problem:
+            show_error(problem)
+            continue
+        if attachment.note:
+            st.caption(f":material/info: {attachment.describe()}")
+        references.append(store().add(attachment.data, attachment.mime_type))
+    limit = model.image_capabilities.max_reference_images
+    if len(references) > limit:
+        st.warning(
+            f"{model.display_name} takes up to {limit} reference images; only the "
+            f"first {limit} are sent.",
+            icon=":material/warning:",
+        )
+        references = references[:limit]
+    if references:
+        st.image([r.thumbnail for r in references], width=120)
+    return references
