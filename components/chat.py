@@ -13,7 +13,7 @@ import streamlit as st
 from google.genai import types
 
 from components.connection import Connected, count_tokens
-from components.errors import show_error
+from components.errors import retry_toast, show_error
 from components.streaming import recover_interrupted, stream_live
 from playground.conversation import (
     SEED_HISTORY,
@@ -73,10 +73,7 @@ def send(link: Connected, user_turn: Turn) -> None:
     with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
         run = link.gemini.stream(
             request,
-            on_retry=lambda attempt, wait, err: st.toast(
-                f"{err.title}: retrying in {wait:.1f} s (attempt {attempt + 1})",
-                icon=":material/refresh:",
-            ),
+            on_retry=retry_toast,
         )
         reply = stream_live(run, INFLIGHT)
     error = run.error

@@ -16,3 +16,11 @@ def show_error(error: PlaygroundError) -> None:
         st.warning(body, icon=":material/edit_note:")
     else:
         st.error(body, icon=":material/error:")
+
+
+def retry_toast(attempt: int, wait: float, error: PlaygroundError) -> None:
+    """Tell the user a 429/503 is being retried (an `on_retry` callback for playground)."""
+    st.toast(
+        f"{error.title}: retrying in {wait:.1f} s (attempt {attempt + 1})",
+        icon=":material/refresh:",
+    )

@@ -11,7 +11,7 @@ import streamlit as st
 from google.genai import types
 
 from components.connection import Connected
-from components.errors import show_error
+from components.errors import retry_toast, show_error
 from components.prompt import IMAGE_TYPES
 from playground.catalog import ModelInfo
 from playground.conversation import Conversation, Turn, TurnStats
@@ -220,10 +220,6 @@ def imagen_controls() -> ImagenSettings:
 # --- running a mode ----------------------------------------------------------------------
 
 
-def _on_retry(attempt: int, wait: float, err: PlaygroundError) -> None:
-    st.toast(f"{err.title}: retrying in {wait:.1f} s", icon=":material/refresh:")
-
-
 def _run_calls(link: Connected, request: GenerateRequest, count: int) -> list[ImageOutcome]:
     """`count` calls in parallel, with progress and elapsed time in a status box."""
     started = time.perf_counter()
@@ -283,7 +279,7 @@ def _run_edit_chat(
     single = settings.model_copy(update={"number_of_images": 1})
     request = build_chat_request(single, chat.history(), message, stream=False)
     with st.spinner("Editing…", show_time=True):
-        reply = link.gemini.generate(request, on_retry=_on_retry)
+        reply = link.gemini.generate(request, on_retry=retry_toast)
     outcome = outcome_from_reply(reply, store())
     chat.add_user(message)
     content = outcome.content or types.Content(role="model", parts=[])

@@ -21,17 +21,18 @@ class PromptInput:
     rejected: list[BadInput] = field(default_factory=list)
 
 
-def system_instruction_editor() -> None:
-    """The shared system instruction (part of the settings, kept across pages)."""
-    with st.expander(
-        "System instruction",
-        icon=":material/tune:",
-        expanded=bool(st.session_state.get("settings.system_instruction")),
-    ):
+def system_instruction_editor(
+    key: str = "settings.system_instruction",
+    label: str = "System instruction",
+    placeholder: str = "e.g. You are a cat. Your name is Neko.",
+) -> None:
+    """A system instruction box, kept across pages. The default key is the shared one
+    (part of the settings); the chat passes its own."""
+    with st.expander(label, icon=":material/tune:", expanded=bool(st.session_state.get(key))):
         st.text_area(
-            "System instruction",
-            key="settings.system_instruction",
-            placeholder="e.g. You are a cat. Your name is Neko.",
+            label,
+            key=key,
+            placeholder=placeholder,
             help="Guides the model's behaviour for the whole request.",
             label_visibility="collapsed",
             persist_state="session",

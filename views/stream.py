@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.connection import count_tokens
-from components.errors import show_error
+from components.errors import retry_toast, show_error
 from components.prompt import prompt_editor, system_instruction_editor
 from components.reply import render_finish, usage_line
 from components.session import connected, run_blockers
@@ -64,10 +64,7 @@ if run or retry:
         st.button("Stop", key="stream.stop", icon=":material/stop_circle:")
         stream = link.gemini.stream(
             request,
-            on_retry=lambda attempt, wait, err: st.toast(
-                f"{err.title}: retrying in {wait:.1f} s (attempt {attempt + 1})",
-                icon=":material/refresh:",
-            ),
+            on_retry=retry_toast,
         )
         st.session_state["stream.reply"] = stream_live(stream, INFLIGHT)
         st.session_state["stream.error"] = stream.error

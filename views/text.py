@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.connection import count_tokens
-from components.errors import show_error
+from components.errors import retry_toast, show_error
 from components.prompt import prompt_editor, system_instruction_editor
 from components.reply import render_reply
 from components.session import connected, run_blockers
@@ -42,10 +42,7 @@ if run:
         with st.spinner("Calling Gemini…", show_time=True):
             st.session_state["text.reply"] = link.gemini.generate(
                 request,
-                on_retry=lambda attempt, wait, err: st.toast(
-                    f"{err.title}: retrying in {wait:.1f} s (attempt {attempt + 1})",
-                    icon=":material/refresh:",
-                ),
+                on_retry=retry_toast,
             )
             st.session_state["text.reply_json"] = settings.response_format == "json"
     except PlaygroundError as error:
