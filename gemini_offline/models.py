@@ -17,6 +17,25 @@ SIMULATED_NOTE = "Simulated by the gemini_offline demo server; replies are gener
 
 TEXT_METHODS = ("generateContent", "countTokens")
 
+#: Aspect ratios every Gemini image model accepts in ``imageConfig.aspectRatio``.
+IMAGE_ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
+#: The extra, extreme ratios of the newest image models.
+EXTREME_ASPECT_RATIOS = ("1:4", "4:1", "1:8", "8:1")
+#: ``imageConfig.imageSize`` values (uppercase K only, as the real API requires).
+IMAGE_SIZES = ("1K", "2K", "4K")
+
+
+@dataclass(frozen=True)
+class ImageOutput:
+    """What a Gemini image model accepts and returns when asked for IMAGE output."""
+
+    aspect_ratios: tuple[str, ...] = IMAGE_ASPECT_RATIOS
+    image_sizes: tuple[str, ...] = IMAGE_SIZES
+    #: Most images one user turn may attach (reference images for an edit).
+    max_input_images: int = 14
+    #: Gemini 3 image models sign the first part and every image part (``thoughtSignature``).
+    thought_signatures: bool = True
+
 
 @dataclass(frozen=True)
 class ModelSpec:
@@ -38,6 +57,8 @@ class ModelSpec:
     #: False for models that cannot turn thinking off (budget 0 is rejected).
     can_disable_thinking: bool = True
     output_modalities: tuple[str, ...] = ("TEXT",)
+    #: Image output limits; None for models without IMAGE output.
+    image: ImageOutput | None = None
     temperature: float | None = 1.0
     max_temperature: float | None = 2.0
     top_p: float | None = 0.95
@@ -131,6 +152,7 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         "Nano Banana 2 (Gemini 3.1 Flash Image)",
         "Gemini 3.1 Flash Image: image generation and editing.",
         version="3.1",
+        image=ImageOutput(aspect_ratios=IMAGE_ASPECT_RATIOS + EXTREME_ASPECT_RATIOS),
         **_IMAGE_MODEL,
     ),
     ModelSpec(
@@ -141,12 +163,14 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         thinking=True,
         thinking_control="level",
         can_disable_thinking=False,
+        image=ImageOutput(),
         **_IMAGE_MODEL,
     ),
     ModelSpec(
         "gemini-2.5-flash-image",
         "Nano Banana (Gemini 2.5 Flash Image)",
         "Gemini 2.5 Flash Image: image generation and editing.",
+        image=ImageOutput(image_sizes=("1K",), max_input_images=3, thought_signatures=False),
         **_IMAGE_MODEL,
     ),
     ModelSpec(
@@ -172,6 +196,39 @@ MAX_PAGE_SIZE = 1000
 def find_model(model_id: str) -> ModelSpec | None:
     """The catalogue entry for ``model_id`` (with or without "models/"), or None."""
     return _BY_ID.get(model_id.removeprefix("models/"))
+
+
+# -- Imagen (Enterprise ``:predict`` only; never listed by the Developer API) ------------
+
+#: Aspect ratios Imagen 4 accepts in ``parameters.aspectRatio``.
+IMAGEN_ASPECT_RATIOS = ("1:1", "3:4", "4:3", "9:16", "16:9")
+
+
+@dataclass(frozen=True)
+class ImagenSpec:
+    """An Imagen model served on the Enterprise ``…/publishers/google/models/{m}:predict`` path."""
+
+    id: str
+    display_name: str
+    #: ``parameters.sampleImageSize`` values.
+    image_sizes: tuple[str, ...] = ("1K", "2K")
+    aspect_ratios: tuple[str, ...] = IMAGEN_ASPECT_RATIOS
+    max_samples: int = 4
+    #: Images per call when ``sampleCount`` is not sent.
+    default_samples: int = 4
+
+
+IMAGEN_CATALOGUE: tuple[ImagenSpec, ...] = (
+    ImagenSpec("imagen-4.0-generate-001", "Imagen 4"),
+    ImagenSpec("imagen-4.0-fast-generate-001", "Imagen 4 Fast", image_sizes=("1K",)),
+    ImagenSpec("imagen-4.0-ultra-generate-001", "Imagen 4 Ultra"),
+)
+_IMAGEN_BY_ID = {spec.id: spec for spec in IMAGEN_CATALOGUE}
+
+
+def find_imagen(model_id: str) -> ImagenSpec | None:
+    """The Imagen entry for ``model_id`` (with or without "models/"), or None."""
+    return _IMAGEN_BY_ID.get(model_id.removeprefix("models/"))
 
 
 def encode_page_token(offset: int) -> str:
