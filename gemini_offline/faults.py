@@ -12,6 +12,9 @@ directives removed, so the reply talks about the rest of the prompt.
 ``[[fault:midstream]]``     stream a few chunks, then an in-stream 500 error event
 ``[[block:SAFETY]]``        200 with ``promptFeedback.blockReason`` and no candidates
 ``[[finish:RECITATION]]``   candidate ending with that ``finishReason``
+``[[finish:NO_IMAGE]]``     (also IMAGE_SAFETY, IMAGE_PROHIBITED_CONTENT, …) a candidate with
+                            no content and that ``finishReason``, on image models too
+``[[text-only]]``           an image model answers in words only (no image part), STOP
 ==========================  ===============================================================
 """
 
@@ -23,7 +26,9 @@ from dataclasses import dataclass
 
 from .errors import STATUS_BY_CODE, ApiError, invalid_argument
 
-DIRECTIVE_RE = re.compile(r"\[\[\s*(fault|block|finish)\s*:\s*([^\]\s]*)\s*\]\]", re.IGNORECASE)
+DIRECTIVE_RE = re.compile(
+    r"\[\[\s*(?:(fault|block|finish)\s*:\s*([^\]\s]*)|(text-only))\s*\]\]", re.IGNORECASE
+)
 _COUNTED_RE = re.compile(r"^(\d{3})(?:x(\d+))?$", re.IGNORECASE)
 
 FAULT_CODES = (400, 403, 404, 429, 500, 503, 504)
@@ -99,6 +104,8 @@ class Directives:
     block: str | None = None
     #: A FinishReason name for the candidate.
     finish: str | None = None
+    #: ``[[text-only]]``: an image model answers in words, without an image.
+    text_only: bool = False
 
 
 def parse_directives(text: str) -> tuple[str, Directives]:
@@ -109,6 +116,9 @@ def parse_directives(text: str) -> tuple[str, Directives]:
     """
     found: dict[str, object] = {}
     for match in DIRECTIVE_RE.finditer(text):
+        if match.group(3):
+            found["text_only"] = True
+            continue
         kind, value = match.group(1).lower(), match.group(2)
         if kind == "fault":
             _parse_fault(value, found)

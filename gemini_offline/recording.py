@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .keys import normalize
-from .request import texts_of
+from .request import image_parts, texts_of
 
 #: Headers never stored, because they carry credentials.
 SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization"})
@@ -26,11 +26,11 @@ class RecordedRequest:
 
     method: str
     path: str
-    #: "v1" or "v1beta" (None for a path outside the API).
+    #: "v1", "v1beta" or (Imagen) "v1beta1"; None for a path outside the API.
     api_version: str | None
     #: Model id without "models/", or None.
     model: str | None
-    #: "generateContent", "streamGenerateContent", "countTokens", "list", "get", ….
+    #: "generateContent", "streamGenerateContent", "countTokens", "list", "get", "predict", ….
     action: str | None
     query: dict[str, str] = field(default_factory=dict)
     #: Parsed JSON body exactly as sent (snake_case keys and all), or None.
@@ -66,3 +66,39 @@ class RecordedRequest:
             if isinstance(content, dict) and content.get("role", "user") == "user"
             for text in texts_of(content)
         ]
+
+    @property
+    def image_config(self) -> dict[str, Any]:
+        """``generationConfig.imageConfig`` with camelCase keys (``{}`` if none)."""
+        value = self.generation_config.get("imageConfig")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def images_in(self) -> int:
+        """How many ``image/*`` inline blobs the request's contents carry, in all turns."""
+        contents = self._normalized.get("contents") or []
+        return sum(len(image_parts(c)) for c in contents if isinstance(c, dict))
+
+    @property
+    def signed_images_in(self) -> int:
+        """How many of those image parts carry a ``thoughtSignature`` (Gemini 3 history)."""
+        contents = self._normalized.get("contents") or []
+        return sum(
+            1
+            for c in contents
+            if isinstance(c, dict)
+            for p in c.get("parts") or []
+            if isinstance(p, dict) and "inlineData" in p and p.get("thoughtSignature")
+        )
+
+    @property
+    def instances(self) -> list[dict[str, Any]]:
+        """The ``instances`` of an Imagen ``predict`` body (``[]`` otherwise)."""
+        value = self._normalized.get("instances")
+        return [i for i in value if isinstance(i, dict)] if isinstance(value, list) else []
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The ``parameters`` of an Imagen ``predict`` body, camelCased (``{}`` otherwise)."""
+        value = self._normalized.get("parameters")
+        return value if isinstance(value, dict) else {}

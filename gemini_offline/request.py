@@ -120,6 +120,22 @@ class GenerateRequest:
         return str(self.config.get("responseMimeType") or "text/plain").lower()
 
     @property
+    def response_modalities(self) -> list[str]:
+        """Requested output modalities, upper-cased (``[]`` when unset)."""
+        return [str(m).upper() for m in self.config.get("responseModalities") or []]
+
+    @property
+    def image_output(self) -> bool:
+        """True when an image model is asked for IMAGE output."""
+        return self.model.image is not None and "IMAGE" in self.response_modalities
+
+    @property
+    def image_config(self) -> dict[str, Any]:
+        """``generationConfig.imageConfig`` (camelCase), or ``{}``."""
+        value = self.config.get("imageConfig")
+        return value if isinstance(value, dict) else {}
+
+    @property
     def response_schema(self) -> Any:
         """The JSON Schema or OpenAPI schema of the answer, or None."""
         config = self.config
@@ -165,6 +181,9 @@ def parse_generate_request(body: Mapping[str, Any], model: ModelSpec) -> Generat
     _check_safety(body.get("safetySettings"), violations)
     violations.raise_if_any()
     _check_modalities(config, model)
+    if model.image is not None:
+        _check_image_request(config, contents, model, violations)
+        violations.raise_if_any()
 
     user_indexes = [i for i, c in enumerate(contents) if c.get("role", "user") == "user"]
     last_user = contents[user_indexes[-1]] if user_indexes else None
@@ -426,3 +445,65 @@ def _check_modalities(config: Mapping[str, Any], model: ModelSpec) -> None:
             f"{model.name} does not support the requested response modalities: "
             + ", ".join(unsupported),
         )
+
+
+def image_parts(content: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ``inlineData`` blobs of a content whose MIME type is ``image/*`` (not thoughts)."""
+    return [
+        part["inlineData"]
+        for part in content.get("parts") or []
+        if isinstance(part, Mapping)
+        and isinstance(part.get("inlineData"), dict)
+        and str(part["inlineData"].get("mimeType", "")).lower().startswith("image/")
+        and not part.get("thought")
+    ]
+
+
+def _check_image_request(
+    config: Mapping[str, Any], contents: list[Any], model: ModelSpec, v: Violations
+) -> None:
+    """imageConfig values, one candidate, and the reference-image limit of an image model."""
+    spec = model.image
+    assert spec is not None
+    image_config = config.get("imageConfig")
+    path = "generation_config.image_config"
+    if image_config is not None and not isinstance(image_config, dict):
+        v.add(path, "must be an object")
+        image_config = {}
+    image_config = image_config or {}
+    ratio = image_config.get("aspectRatio")
+    if ratio is not None and ratio not in spec.aspect_ratios:
+        v.add(
+            f"{path}.aspect_ratio",
+            f"unsupported aspect ratio {ratio!r} for {model.name}; "
+            f"use one of {', '.join(spec.aspect_ratios)}",
+        )
+    size = image_config.get("imageSize")
+    if size is not None:
+        if size not in ("1K", "2K", "4K"):
+            v.add(
+                f"{path}.image_size",
+                f"unsupported image size {size!r}; use one of 1K, 2K, 4K (with an uppercase K)",
+            )
+        elif size not in spec.image_sizes:
+            v.add(
+                f"{path}.image_size",
+                f"{model.name} does not support image size {size}; "
+                f"supported: {', '.join(spec.image_sizes)}",
+            )
+    count = config.get("candidateCount")
+    if isinstance(count, (int, float)) and not isinstance(count, bool) and count > 1:
+        v.add(
+            "generation_config.candidate_count",
+            f"{model.name} returns one candidate per request; candidate_count must be 1 "
+            "(make several requests for several images)",
+        )
+    users = [c for c in contents if isinstance(c, dict) and c.get("role", "user") == "user"]
+    if users:
+        n = len(image_parts(users[-1]))
+        if n > spec.max_input_images:
+            v.add(
+                "contents",
+                f"{model.name} accepts at most {spec.max_input_images} input images per "
+                f"request; got {n}",
+            )

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .image_replies import plan_image_parts
 from .request import GenerateRequest, text_of
 from .text import Variation, compose_answer, compose_thoughts
 from .tokens import count_prompt, count_tokens, modality_details, truncate_to_tokens
@@ -48,10 +49,25 @@ class Candidate:
     signature: str | None = None
     #: Extra candidate fields such as safetyRatings or citationMetadata.
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Answer parts of an image reply (text and inlineData, signatures included); when set,
+    #: they replace ``text``.
+    parts: list[dict[str, Any]] | None = None
+    #: IMAGE tokens of ``parts``.
+    image_tokens: int = 0
+
+    def text_tokens(self) -> int:
+        """Tokens of the returned answer text."""
+        if self.parts is not None:
+            return sum(count_tokens(p["text"]) for p in self.parts if "text" in p)
+        return count_tokens(self.text or "")
 
     def answer_tokens(self) -> int:
-        """Tokens of the returned answer text."""
-        return count_tokens(self.text or "")
+        """Tokens of the returned answer: text plus images."""
+        return self.text_tokens() + self.image_tokens
+
+    def images(self) -> int:
+        """Number of image parts."""
+        return sum(1 for p in self.parts or [] if "inlineData" in p)
 
 
 @dataclass
@@ -64,17 +80,36 @@ class Reply:
     block: str | None = None
     response_id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
-    def usage(self, candidates_tokens: int, thoughts_tokens: int) -> dict[str, Any]:
-        """usageMetadata with totals that add up."""
+    def usage(
+        self, candidates_tokens: int, thoughts_tokens: int, image_tokens: int | None = None
+    ) -> dict[str, Any]:
+        """usageMetadata with totals that add up.
+
+        ``image_tokens`` (None unless the reply carries images) adds
+        ``candidatesTokensDetails`` with the TEXT and IMAGE shares of the answer tokens.
+        """
         prompt = sum(self.prompt_tokens.values())
         usage: dict[str, Any] = {"promptTokenCount": prompt}
         if candidates_tokens:
             usage["candidatesTokenCount"] = candidates_tokens
         usage["totalTokenCount"] = prompt + candidates_tokens + thoughts_tokens
         usage["promptTokensDetails"] = modality_details(self.prompt_tokens)
+        if image_tokens is not None:
+            details = []
+            if candidates_tokens - image_tokens:
+                details.append({"modality": "TEXT", "tokenCount": candidates_tokens - image_tokens})
+            if image_tokens:
+                details.append({"modality": "IMAGE", "tokenCount": image_tokens})
+            if details:
+                usage["candidatesTokensDetails"] = details
         if thoughts_tokens:
             usage["thoughtsTokenCount"] = thoughts_tokens
         return usage
+
+    def _image_tokens(self) -> int | None:
+        if not any(c.parts is not None for c in self.candidates):
+            return None
+        return sum(c.image_tokens for c in self.candidates)
 
     def _envelope(self, body: dict[str, Any], usage: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -95,12 +130,15 @@ class Reply:
             parts: list[dict[str, Any]] = []
             if c.thoughts:
                 parts.append({"text": "\n\n".join(c.thoughts), "thought": True})
-            if c.text:
+            if c.parts is not None:
+                parts.extend(c.parts)
+            elif c.text:
                 parts.append(_answer_part(c.text, c.signature if c.thoughts else None))
             candidates.append(_candidate(c, parts, final=True))
         usage = self.usage(
             sum(c.answer_tokens() for c in self.candidates),
             sum(c.thought_tokens for c in self.candidates),
+            self._image_tokens(),
         )
         return self._envelope({"candidates": candidates}, usage)
 
@@ -108,13 +146,16 @@ class Reply:
         """SSE payloads: thoughts first, then text in ``chunk_words``-word chunks.
 
         Every event carries usageMetadata (growing counts); only the last carries the
-        finish reasons. Joined, the text chunks equal the non-streamed text.
+        finish reasons. Joined, the text chunks equal the non-streamed text. Each image of
+        an image reply is one event holding just its inlineData part.
         """
         if self.block:
             return [self.body()]
         pieces = [_pieces(c, chunk_words) for c in self.candidates]
         steps = max([len(p) for p in pieces] + [1])
         answer_so_far = [0] * len(self.candidates)
+        images_so_far = 0
+        with_images = self._image_tokens() is not None
         thoughts_so_far = [0 if c.thoughts else c.thought_tokens for c in self.candidates]
         events = []
         for step in range(steps):
@@ -124,14 +165,20 @@ class Reply:
                 piece = pieces[ci][step] if step < len(pieces[ci]) else None
                 if piece is None and not final:
                     continue
-                if piece is not None:
+                if piece is not None and "inlineData" in piece:
+                    tokens = c.image_tokens // max(1, c.images())
+                    answer_so_far[ci] += tokens
+                    images_so_far += tokens
+                elif piece is not None:
                     tokens = count_tokens(piece["text"])
                     if piece.get("thought"):
                         thoughts_so_far[ci] += tokens
                     else:
                         answer_so_far[ci] += tokens
                 entries.append(_candidate(c, [piece] if piece else [], final=final))
-            usage = self.usage(sum(answer_so_far), sum(thoughts_so_far))
+            usage = self.usage(
+                sum(answer_so_far), sum(thoughts_so_far), images_so_far if with_images else None
+            )
             events.append(self._envelope({"candidates": entries}, usage))
         return events
 
@@ -171,6 +218,14 @@ def _pieces(c: Candidate, chunk_words: int) -> list[dict[str, Any]]:
         # Separators ride on the earlier paragraph so the joined stream equals body().
         sep = "\n\n" if i < len(c.thoughts) - 1 else ""
         pieces.append({"text": paragraph + sep, "thought": True})
+    if c.parts is not None:
+        for part in c.parts:
+            if "text" not in part:
+                pieces.append(part)
+                continue
+            for i, chunk in enumerate(split_words(part["text"], chunk_words)):
+                pieces.append(_answer_part(chunk, part.get("thoughtSignature") if i == 0 else None))
+        return pieces
     for i, chunk in enumerate(split_words(c.text or "", chunk_words)):
         pieces.append(_answer_part(chunk, c.signature if i == 0 and c.thoughts else None))
     return pieces
@@ -310,6 +365,39 @@ def plan_candidate(
     return c
 
 
+def plan_image_candidate(req: GenerateRequest, h: int, next_count: Callable[[], int]) -> Candidate:
+    """Plan the one candidate of an image model asked for IMAGE output.
+
+    ``[[finish:X]]`` works as for text (NO_IMAGE, IMAGE_SAFETY, … give no content);
+    ``[[text-only]]`` answers in words (the text explains it); otherwise the parts come
+    from :func:`.image_replies.plan_image_parts`. Gemini 3 image models sign the first part
+    and every image part.
+    """
+    spec = req.model.image
+    sign = spec is not None and spec.thought_signatures
+    directive = req.directives.finish
+    if directive and directive != "STOP":
+        return plan_candidate(req, 0, h, next_count)
+    if req.directives.text_only:
+        c = plan_candidate(req, 0, h, next_count)
+        if c.text:
+            c.parts = [_answer_part(c.text, _signature(h, 0, 1000) if sign else None)]
+        return c
+    c = Candidate(0)
+    if req.thinking.active:
+        thoughts = _cap_thoughts(compose_thoughts(req), req.thinking.budget)
+        c.thought_tokens = count_tokens("\n\n".join(thoughts))
+        if req.thinking.include:
+            c.thoughts = thoughts
+    parts, c.image_tokens = plan_image_parts(req)
+    if sign:
+        for i, part in enumerate(parts):
+            if i == 0 or "inlineData" in part:
+                part["thoughtSignature"] = _signature(h, 0, 1000 + i)
+    c.parts = parts
+    return c
+
+
 def plan_reply(req: GenerateRequest, next_count: Callable[[], int]) -> Reply:
     """Plan the whole reply for a validated request."""
     prompt_tokens = count_prompt(req.contents, req.system_instruction)
@@ -318,5 +406,8 @@ def plan_reply(req: GenerateRequest, next_count: Callable[[], int]) -> Reply:
         reply.block = req.directives.block
         return reply
     h = content_hash(req)
+    if req.image_output:
+        reply.candidates = [plan_image_candidate(req, h, next_count)]
+        return reply
     reply.candidates = [plan_candidate(req, i, h, next_count) for i in range(req.candidate_count)]
     return reply

@@ -23,6 +23,11 @@ from .schema import ValueHints, instance_for
 SIMULATED_LINE = "_Simulated by gemini_offline — add a Gemini API key for real answers._"
 #: The phrase every non-JSON reply contains, in one form or another.
 SIMULATED_MARK = "Simulated by gemini_offline"
+#: Added when IMAGE output was requested but the answer is words only ([[text-only]]).
+TEXT_ONLY_NOTE = (
+    "_(I answered in words this time — no image was generated. Ask explicitly for a "
+    "picture, e.g. “Generate an image of …”, to get one.)_"
+)
 
 #: Words that never make a topic keyword.
 STOPWORDS = frozenset(
@@ -486,7 +491,7 @@ def _markdown(req: GenerateRequest, topic: Topic, style: Style, variation: Varia
         main[1] = f"{main[1]} {aside}"
     body += main
     if "IMAGE" in [str(m).upper() for m in req.config.get("responseModalities") or []]:
-        body.append("_(Image output is not simulated yet; this offline reply is text only.)_")
+        body.append(TEXT_ONLY_NOTE)
     body += [v.closer for v in style.voices if v.closer]
     text = apply_voice("\n\n".join(body), style)
     if style.uppercase:

@@ -8,6 +8,8 @@ import time
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
+from gemini_offline.faults import Directives, parse_directives
+from gemini_offline.image_replies import subject_of
 from gemini_offline.images import (
     EditOp,
     apply_edits,
@@ -211,3 +213,24 @@ def test_every_edit_changes_the_picture() -> None:
         )
         if out.size == base.size:
             assert ImageChops.difference(out, base).getbbox() is not None, instruction
+
+
+def test_text_only_directive_is_found_and_stripped() -> None:
+    text, found = parse_directives("Draw a lighthouse [[text-only]] at dawn [[finish:STOP]]")
+
+    assert text == "Draw a lighthouse at dawn"
+    assert found == Directives(finish="STOP", text_only=True)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        ("Generate an image of a lighthouse at dawn", "a lighthouse at dawn"),
+        ("A lighthouse at dawn.", "a lighthouse at dawn"),
+        ("Please create a photorealistic picture of my cat", "my cat"),
+        ("NASA rocket launch", "NASA rocket launch"),
+        ("", "your prompt"),
+    ],
+)
+def test_subject_of_a_prompt(prompt: str, subject: str) -> None:
+    assert subject_of(prompt) == subject
