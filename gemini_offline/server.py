@@ -1,5 +1,8 @@
 """The HTTP side: routes, auth, recording, pacing, and the dropped-connection faults.
 
+Routes: ``/{v1,v1beta}/models[/{m}[:action]]`` (Developer API) and the Enterprise
+``/{v1,v1beta1}/[projects/{p}/locations/{l}/]publishers/google/models/{m}:predict`` (Imagen).
+
 Stdlib only (``http.server.ThreadingHTTPServer``, HTTP/1.1). Normal replies carry a
 Content-Length and keep the connection alive; streams are ``text/event-stream`` with
 ``Connection: close`` so a cut stream simply ends.
@@ -22,8 +25,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .errors import ApiError, api_key_invalid, invalid_argument, not_found, permission_denied
 from .faults import FaultCounter, fault_error, midstream_error_body
+from .imagen import parse_predict, predictions
 from .keys import normalize
-from .models import find_model, list_page
+from .models import find_imagen, find_model, list_page
 from .options import ServerOptions
 from .recording import SECRET_HEADERS, RecordedRequest, key_hint
 from .request import decode_attachments, parse_generate_request
@@ -36,6 +40,11 @@ logger = logging.getLogger("gemini_offline")
 INVALID_KEY = "invalid-key"
 
 _ROUTE_RE = re.compile(r"^/(v1|v1beta)/models(?:/([^/:]+)(?::([A-Za-z]+))?)?/?$")
+#: Enterprise publisher-model paths (Imagen ``:predict``), project-scoped or express mode.
+_ENTERPRISE_RE = re.compile(
+    r"^/(v1|v1beta1)/(?:projects/([^/]+)/locations/([^/]+)/)?publishers/google/models/"
+    r"([^/:]+)(?::([A-Za-z]+))?/?$"
+)
 #: Socket failures while reading or writing: the client hung up (timeout, cancelled stream)
 #: or stop() closed the connection. Never worth a traceback.
 _DISCONNECTS = (OSError,)
@@ -279,9 +288,14 @@ class _Handler(BaseHTTPRequestHandler):
             except (ValueError, UnicodeDecodeError):
                 bad_json = True
         route = _ROUTE_RE.match(path)
+        enterprise = None if route else _ENTERPRISE_RE.match(path)
         version, model, action = route.groups() if route else (None, None, None)
         if route and action is None:
             action = "get" if model else "list"
+        if enterprise:
+            version, _, _, model, action = enterprise.groups()
+        authorization = self.headers.get("authorization") or ""
+        bearer = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
         headers = {k.lower(): v for k, v in self.headers.items() if k.lower() not in SECRET_HEADERS}
         self.app.record(
             RecordedRequest(
@@ -298,19 +312,26 @@ class _Handler(BaseHTTPRequestHandler):
         )
         logger.debug("%s %s", method, path)
         try:
-            if (
+            if enterprise:
+                if method != "POST" or action != "predict":
+                    raise not_found(f"The requested URL {path} was not found on this server.")
+            elif (
                 not route
                 or (method == "GET") != (action in ("get", "list"))
                 or method not in ("GET", "POST")
             ):
                 raise not_found(f"The requested URL {path} was not found on this server.")
-            if not api_key:
+            # Enterprise calls may carry an OAuth bearer token instead of a key (any token).
+            if not api_key and not (enterprise and bearer):
                 raise permission_denied()
             if api_key == INVALID_KEY:
                 raise api_key_invalid()
             if bad_json or (raw and not isinstance(body, dict)):
                 raise invalid_argument("Invalid JSON payload received. Expected an object body.")
-            self._route(version, model, action, query, body or {}, raw)
+            if enterprise:
+                self._predict(path, model, body or {}, raw)
+            else:
+                self._route(version, model, action, query, body or {}, raw)
         except ApiError as error:
             self._send_json(error.code, error.body())
         except _DISCONNECTS:
@@ -357,6 +378,27 @@ class _Handler(BaseHTTPRequestHandler):
             self._generate(model, action, body, raw, sse=query.get("alt") == "sse")
         else:
             raise ApiError(501, f"{action} is not simulated by gemini_offline.", "NOT_IMPLEMENTED")
+
+    # -- Imagen ---------------------------------------------------------------------------
+    def _predict(self, path: str, model_id: str, body: dict[str, Any], raw: bytes) -> None:
+        spec = find_imagen(model_id)
+        if spec is None:
+            resource = path.split("/", 2)[2].rsplit(":", 1)[0]
+            raise not_found(
+                f"Publisher Model `{resource}` was not found or your project does not have "
+                "access to it. gemini_offline serves only Imagen models on this path."
+            )
+        app = self.app
+        app.pause(app.options.latency_ms / 1000)
+        req = parse_predict(normalize(body), spec)
+        d = req.directives
+        if d.fault_code:
+            key = hashlib.sha256(f"{spec.id}:predict:".encode() + raw).hexdigest()
+            if d.fault_times is None or app.faults.should_fail(key, d.fault_times):
+                raise fault_error(d.fault_code, spec.id, app.options.retry_delay_s)
+        if d.transport == "timeout":
+            app.pause(app.options.timeout_sleep_s)
+        self._send_json(200, predictions(req))
 
     # -- generation -----------------------------------------------------------------------
     def _generate(
