@@ -20,6 +20,7 @@ from playground.gemini import GenerateRequest, build_chat_request, build_request
 from playground.images import ImageOutcome, edit_message, outcome_from_reply
 from playground.media import ImageStore, StoredImage, check_image, zip_images
 from playground.settings import (
+    DEFAULT_IMAGE_MODEL,
     IMAGEN_ASPECT_RATIOS,
     PERSON_GENERATION,
     ImagenSettings,
@@ -32,6 +33,7 @@ RESULT = "images.result"  # (mode, outcomes, source digests) of the last run
 ERROR = "images.error"
 EDIT_CHAT = "images.chat"  # Conversation of the multi-turn edit
 EDIT_OUTCOMES = "images.chat.outcomes"  # model turn id -> ImageOutcome
+SENT_UPLOADS = "images.chat.sent"  # digests of uploads already sent in the edit chat
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,14 @@ def download_button(image: StoredImage, key: str) -> None:
     )
 
 
-def show_image(image: StoredImage, caption: str | None = None) -> None:
-    st.image(image.data, caption=caption, output_format="PNG", width="stretch")
+MAX_SHOWN_WIDTH = 640
+AUTO = "Auto"
+
+
+def show_image(image: StoredImage, caption: str | None = None, *, fit: bool = False) -> None:
+    """Lossless display; at most 640 px wide unless `fit` (fill the column)."""
+    width = "stretch" if fit else min(image.width, MAX_SHOWN_WIDTH)
+    st.image(image.data, caption=caption, output_format="PNG", width=width)
 
 
 def render_outcome(outcome: ImageOutcome, key: str) -> None:
@@ -103,10 +111,10 @@ def render_before_after(before: Sequence[StoredImage], after: StoredImage) -> No
     with cols[0]:
         st.caption("Before")
         for image in before:
-            show_image(image)
+            show_image(image, fit=True)
     with cols[1]:
         st.caption("After")
-        show_image(after)
+        show_image(after, fit=True)
 
 
 def render_zip_download(
@@ -147,7 +155,9 @@ def image_controls(models: Sequence[ModelInfo]) -> tuple[ModelInfo, dict]:
     """Model, aspect ratio, size, number of images and temperature for Gemini image calls."""
     ids = [m.id for m in models]
     if st.session_state.get("images.model") not in ids:
-        st.session_state["images.model"] = ids[0]
+        st.session_state["images.model"] = (
+            DEFAULT_IMAGE_MODEL if DEFAULT_IMAGE_MODEL in ids else ids[0]
+        )
     names = {m.id: m.display_name for m in models}
     cols = st.columns([3, 2, 2, 2, 2])
     model_id = cols[0].selectbox(
@@ -155,14 +165,18 @@ def image_controls(models: Sequence[ModelInfo]) -> tuple[ModelInfo, dict]:
     )
     model = next(m for m in models if m.id == model_id)
     caps = model.image_capabilities
-    if st.session_state.get("images.aspect_ratio") not in caps.aspect_ratios:
-        st.session_state["images.aspect_ratio"] = "1:1"
+    ratios = [AUTO, *caps.aspect_ratios]
+    if st.session_state.get("images.aspect_ratio") not in ratios:
+        st.session_state["images.aspect_ratio"] = AUTO
     if st.session_state.get("images.size") not in caps.image_sizes:
         st.session_state["images.size"] = caps.image_sizes[0]
     values = {
         "model": model_id,
         "aspect_ratio": cols[1].selectbox(
-            "Aspect ratio", caps.aspect_ratios, key="images.aspect_ratio"
+            "Aspect ratio",
+            ratios,
+            key="images.aspect_ratio",
+            help="Auto: square for new images, the input's shape for edits.",
         ),
         "image_size": cols[2].selectbox(
             "Image size",
@@ -182,6 +196,8 @@ def image_controls(models: Sequence[ModelInfo]) -> tuple[ModelInfo, dict]:
             "Temperature", 0.0, 2.0, step=0.05, key="images.temperature", persist_state="session"
         ),
     }
+    if values["aspect_ratio"] == AUTO:
+        values["aspect_ratio"] = None
     return model, values
 
 
@@ -276,6 +292,7 @@ def _run_edit_chat(
 ) -> None:
     chat: Conversation = st.session_state[EDIT_CHAT]
     message = edit_message(prompt, references)
+    st.session_state[SENT_UPLOADS] |= {r.digest for r in references}
     single = settings.model_copy(update={"number_of_images": 1})
     request = build_chat_request(single, chat.history(), message, stream=False)
     with st.spinner("Editing…", show_time=True):
@@ -363,6 +380,7 @@ def render_edit_chat() -> None:
     if st.button("New edit chat", key="images.chat.clear", icon=":material/restart_alt:"):
         st.session_state[EDIT_CHAT] = Conversation()
         st.session_state[EDIT_OUTCOMES] = {}
+        st.session_state[SENT_UPLOADS] = set()
         st.rerun()
     for position, turn in enumerate(chat.turns):
         if turn.role == "user":
@@ -435,6 +453,15 @@ def reference_uploader(mode: str, model: ModelInfo) -> list[StoredImage]:
         if attachment.note:
             st.caption(f":material/info: {attachment.describe()}")
         references.append(store().add(attachment.data, attachment.mime_type))
+    if mode == "Edit chat":
+        # An upload is sent once; later instructions edit the latest image, not it again.
+        sent = st.session_state[SENT_UPLOADS]
+        if any(r.digest in sent for r in references):
+            st.caption(
+                ":material/check: Already sent — later instructions edit the latest "
+                "image. Upload another image to start from it instead."
+            )
+        references = [r for r in references if r.digest not in sent]
     limit = model.image_capabilities.max_reference_images
     if len(references) > limit:
         st.warning(

@@ -44,6 +44,7 @@ SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
     "images.error": lambda: None,
     "images.chat": Conversation,
     "images.chat.outcomes": dict,
+    "images.chat.sent": set,
 }
 
 

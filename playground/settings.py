@@ -269,7 +269,11 @@ class ImageSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str = Field(default=DEFAULT_IMAGE_MODEL, min_length=1)
-    aspect_ratio: str = Field(default="1:1", pattern=r"^\d+:\d+$")
+    aspect_ratio: str | None = Field(
+        default=None,
+        pattern=r"^\d+:\d+$",
+        description="None lets the model choose (1:1, or the input image's shape for edits).",
+    )
     image_size: Literal["1K", "2K", "4K"] = "1K"
     number_of_images: int = Field(
         default=1, ge=1, le=4, description="Parallel calls: these models return one per call."
@@ -278,16 +282,17 @@ class ImageSettings(BaseModel):
 
     def to_config(self) -> types.GenerateContentConfig:
         """TEXT+IMAGE output (image-only is not supported); 1K is the default size."""
-        image_config: dict[str, Any] = {"aspect_ratio": self.aspect_ratio}
+        image_config: dict[str, Any] = {}
+        if self.aspect_ratio:
+            image_config["aspect_ratio"] = self.aspect_ratio
         if self.image_size != "1K":
             image_config["image_size"] = self.image_size
-        config: dict[str, Any] = {
-            "response_modalities": ["TEXT", "IMAGE"],
-            "image_config": types.ImageConfig(**image_config),
-        }
-        if self.temperature != 1.0:
-            config["temperature"] = self.temperature
-        return types.GenerateContentConfig(**config)
+        # Temperature is always sent: with several parallel calls, each is a fresh sample.
+        return types.GenerateContentConfig(
+            response_modalities=["TEXT", "IMAGE"],
+            image_config=types.ImageConfig(**image_config) if image_config else None,
+            temperature=self.temperature,
+        )
 
 
 class ImagenSettings(BaseModel):
