@@ -3,8 +3,11 @@
 It speaks the REST wire format of ``generativelanguage.googleapis.com`` (v1 and v1beta):
 ``models.list``/``get``, ``generateContent``, ``streamGenerateContent?alt=sse`` and
 ``countTokens``, with deterministic, plainly simulated replies and fault directives such
-as ``[[fault:429]]``. Point the google-genai SDK at it with
-``HttpOptions(base_url=srv.url)`` or ``GOOGLE_GEMINI_BASE_URL``.
+as ``[[fault:429]]``. Image models asked for IMAGE output draw PNGs with Pillow and edit
+the latest image of the conversation (:mod:`.images`, :mod:`.image_replies`); Imagen
+answers on the Enterprise ``…/publishers/google/models/{m}:predict`` paths
+(:mod:`.imagen`). Point the google-genai SDK at it with ``HttpOptions(base_url=srv.url)``
+or ``GOOGLE_GEMINI_BASE_URL``.
 """
 
 from .recording import RecordedRequest
