@@ -5,8 +5,10 @@ answer parts in wire shape (``{"text": …}`` and ``{"inlineData": {"mimeType": 
 "data": <standard base64>}}``) plus the image tokens they cost. Signatures and finish
 reasons are added by :mod:`.responses`.
 
-* **Generate** (no image anywhere in the conversation): one picture drawn from the prompt
-  (and ``seed``), preceded by "Here is a simulated image of …".
+* **Generate** (no image anywhere in the conversation): one picture drawn from the prompt,
+  preceded by "Here is a simulated image of …". Like the real models, every call draws a
+  new picture — unless the request has a ``seed`` (reproducible per seed) or temperature 0
+  (always the same); see :func:`draw_seed`.
 * **Interleave** (the prompt asks for a recipe, story, steps, "illustrated", "as you go"):
   3–4 steps, each a text part followed by its picture.
 * **Edit** (the conversation holds an image): the latest image in any role is the base —
@@ -20,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,8 +143,32 @@ def image_part(data: bytes) -> dict[str, Any]:
     return {"inlineData": {"mimeType": "image/png", "data": _b64(data)}}
 
 
-def plan_image_parts(req: GenerateRequest) -> tuple[list[dict[str, Any]], int]:
-    """The answer parts of an image reply, and the IMAGE tokens they cost."""
+#: Offset of per-call drawing seeds, so they never coincide with small user seeds.
+CALL_SEED_BASE = 1 << 40
+
+
+def draw_seed(req: GenerateRequest, next_count: Callable[[], int]) -> int | None:
+    """The seed a generated picture is drawn with.
+
+    The request's ``seed`` when it has one (same request → same bytes); None (the prompt
+    alone decides) at temperature 0; otherwise a fresh per-call number, so parallel calls
+    with the same prompt give different pictures, as real image models do. Edits draw
+    nothing random, so they are always reproducible.
+    """
+    if req.seed is not None:
+        return req.seed
+    if req.temperature == 0:
+        return None
+    return CALL_SEED_BASE + next_count()
+
+
+def plan_image_parts(
+    req: GenerateRequest, seed: int | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """The answer parts of an image reply, and the IMAGE tokens they cost.
+
+    ``seed`` (from :func:`draw_seed`) drives generated pictures; edits ignore it.
+    """
     spec = req.model.image
     assert spec is not None
     image_size = str(req.image_config.get("imageSize") or "1K")
@@ -151,10 +178,10 @@ def plan_image_parts(req: GenerateRequest) -> tuple[list[dict[str, Any]], int]:
     if images:
         texts, pngs = _edit(req, images, ratio, image_size, spec.aspect_ratios)
     elif INTERLEAVE_RE.search(req.prompt):
-        texts, pngs = _interleaved(req, pixel_size(ratio or "1:1", image_size))
+        texts, pngs = _interleaved(req, pixel_size(ratio or "1:1", image_size), seed)
     else:
         size = pixel_size(ratio or "1:1", image_size)
-        picture = draw_image(req.prompt, size, seed=req.seed)
+        picture = draw_image(req.prompt, size, seed=seed)
         texts, pngs = [f"Here is a simulated image of {subject_of(req.prompt)}."], [picture]
     parts: list[dict[str, Any]] = []
     for text, picture in zip(texts, pngs, strict=True):
@@ -164,9 +191,11 @@ def plan_image_parts(req: GenerateRequest) -> tuple[list[dict[str, Any]], int]:
     return parts, IMAGE_TOKENS[image_size] * len(pngs)
 
 
-def _interleaved(req: GenerateRequest, size: tuple[int, int]) -> tuple[list[str], list[Any]]:
+def _interleaved(
+    req: GenerateRequest, size: tuple[int, int], seed: int | None
+) -> tuple[list[str], list[Any]]:
     prompt = req.prompt
-    digest = hashlib.sha256(f"{prompt}|{req.seed}".encode()).digest()
+    digest = hashlib.sha256(f"{prompt}|{seed}".encode()).digest()
     steps = 3 + digest[0] % 2
     subject = subject_of(prompt)
     topic = _TOPIC_RE.search(subject)
@@ -189,7 +218,7 @@ def _interleaved(req: GenerateRequest, size: tuple[int, int]) -> tuple[list[str]
         if i == 1:
             text = f"{kind} — simulated, one picture per {word.lower()}.\n\n{text}"
         texts.append(text)
-        pictures.append(draw_image(prompt, size, seed=req.seed, variant=i, label=f"{word} {i}"))
+        pictures.append(draw_image(prompt, size, seed=seed, variant=i, label=f"{word} {i}"))
     return texts, pictures
 
 

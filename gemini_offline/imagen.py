@@ -10,7 +10,8 @@ The SDK's ``models.generate_images`` (Enterprise clients only) posts::
 
 and reads ``{"predictions": [{"bytesBase64Encoded": …, "mimeType": "image/png"} |
 {"raiFilteredReason": …}, …]}``. Samples are drawn by :func:`.images.draw_image` with the
-sample index as the variant, so they differ from each other but repeat for the same body.
+sample index as the variant, so they differ from each other. With ``parameters.seed`` the
+same body gives the same bytes; without one every call draws new pictures (as Imagen does).
 The negative prompt's words stay out of the caption and its colours out of the palette.
 """
 
@@ -129,15 +130,19 @@ def parse_predict(body: Mapping[str, Any], model: ImagenSpec) -> PredictRequest:
     )
 
 
-def predictions(req: PredictRequest) -> dict[str, Any]:
-    """The ``{"predictions": [...]}`` body for a validated request."""
+def predictions(req: PredictRequest, call_seed: int | None = None) -> dict[str, Any]:
+    """The ``{"predictions": [...]}`` body for a validated request.
+
+    ``call_seed`` (a per-call number) is used when the request has no ``seed``.
+    """
     if req.directives.block:
         return {"predictions": [{"raiFilteredReason": RAI_FILTERED_REASON}] * req.samples}
     size = pixel_size(req.aspect_ratio, req.image_size)
     avoid = re.findall(r"[A-Za-z][A-Za-z'\-]*", req.negative_prompt)
     out = []
     for index in range(req.samples):
-        img = draw_image(req.prompt, size, seed=req.seed, variant=index, avoid=avoid)
+        seed = req.seed if req.seed is not None else call_seed
+        img = draw_image(req.prompt, size, seed=seed, variant=index, avoid=avoid)
         data = encode(img, req.mime_type, req.quality)
         out.append(
             {"bytesBase64Encoded": base64.b64encode(data).decode(), "mimeType": req.mime_type}

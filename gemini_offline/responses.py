@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .image_replies import plan_image_parts
+from .image_replies import draw_seed, plan_image_parts
 from .request import GenerateRequest, text_of
 from .text import Variation, compose_answer, compose_thoughts
 from .tokens import count_prompt, count_tokens, modality_details, truncate_to_tokens
@@ -389,7 +389,7 @@ def plan_image_candidate(req: GenerateRequest, h: int, next_count: Callable[[], 
         c.thought_tokens = count_tokens("\n\n".join(thoughts))
         if req.thinking.include:
             c.thoughts = thoughts
-    parts, c.image_tokens = plan_image_parts(req)
+    parts, c.image_tokens = plan_image_parts(req, draw_seed(req, next_count))
     if sign:
         for i, part in enumerate(parts):
             if i == 0 or "inlineData" in part:

@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .errors import ApiError, api_key_invalid, invalid_argument, not_found, permission_denied
 from .faults import FaultCounter, fault_error, midstream_error_body
+from .image_replies import CALL_SEED_BASE
 from .imagen import parse_predict, predictions
 from .keys import normalize
 from .models import find_imagen, find_model, list_page
@@ -398,7 +399,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise fault_error(d.fault_code, spec.id, app.options.retry_delay_s)
         if d.transport == "timeout":
             app.pause(app.options.timeout_sleep_s)
-        self._send_json(200, predictions(req))
+        call_seed = None if req.seed is not None else CALL_SEED_BASE + app.next_count()
+        self._send_json(200, predictions(req, call_seed))
 
     # -- generation -----------------------------------------------------------------------
     def _generate(

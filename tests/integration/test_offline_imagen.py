@@ -100,17 +100,29 @@ def test_project_path_with_a_bearer_token(project: genai.Client, srv: OfflineSer
     assert "authorization" not in request.headers and request.key_hint is None
 
 
-def test_unset_sample_count_gives_four_and_same_request_same_bytes(express: genai.Client) -> None:
-    first = [g.image.image_bytes for g in generate(express, "A quiet harbour").generated_images]
-    again = [g.image.image_bytes for g in generate(express, "A quiet harbour").generated_images]
+def test_unset_sample_count_gives_four_different_samples(express: genai.Client) -> None:
+    samples = [g.image.image_bytes for g in generate(express, "A quiet harbour").generated_images]
 
-    assert len(first) == 4 and len(set(first)) == 4
-    assert first == again
+    assert len(samples) == 4 and len(set(samples)) == 4
+
+
+def test_a_seed_repeats_the_bytes_and_calls_without_one_differ(express: genai.Client) -> None:
+    def once(**cfg) -> bytes:
+        return (
+            generate(express, "A quiet harbour", number_of_images=1, **cfg)
+            .generated_images[0]
+            .image.image_bytes
+        )
+
+    assert once(seed=3, add_watermark=False) == once(seed=3, add_watermark=False)
+    assert once() != once()
 
 
 def test_negative_prompt_steers_colours_away(express: genai.Client) -> None:
-    (plain,) = opened(generate(express, number_of_images=1))
-    (steered,) = opened(generate(express, number_of_images=1, negative_prompt="blue"))
+    (plain,) = opened(generate(express, number_of_images=1, seed=1, add_watermark=False))
+    (steered,) = opened(
+        generate(express, number_of_images=1, seed=1, add_watermark=False, negative_prompt="blue")
+    )
 
     assert plain.tobytes() != steered.tobytes()
     blue = ImageStat.Stat(plain.convert("RGB")).mean[2]

@@ -162,17 +162,26 @@ def test_2k_and_4k_double_and_quadruple_the_1k_size(client: genai.Client) -> Non
     assert four_k.usage_metadata.candidates_tokens_details[-1].token_count == 2000
 
 
-def test_same_request_gives_the_same_bytes_and_a_seed_changes_them(client: genai.Client) -> None:
-    first = picture_bytes(draw(client, "A lighthouse at dawn", temperature=1.0))
-    again = picture_bytes(draw(client, "A lighthouse at dawn", temperature=1.0))
-    seeded = picture_bytes(draw(client, "A lighthouse at dawn", seed=11))
+def test_a_seed_or_temperature_0_repeats_the_bytes(client: genai.Client) -> None:
+    seeded = picture_bytes(draw(client, "A lighthouse at dawn", seed=7, temperature=1.0))
+    again = picture_bytes(draw(client, "A lighthouse at dawn", seed=7, temperature=1.0))
+    other = picture_bytes(draw(client, "A lighthouse at dawn", seed=8))
+    cold = {picture_bytes(draw(client, "A lighthouse at dawn", temperature=0))[0] for _ in "ab"}
 
-    assert first == again
-    assert seeded != first
+    assert seeded == again
+    assert other != seeded
+    assert len(cold) == 1
+
+
+def test_calls_without_a_seed_draw_new_pictures(client: genai.Client) -> None:
+    # The app makes parallel calls for "number of images": each must differ, as online.
+    drawn = {picture_bytes(draw(client, "A lighthouse at dawn"))[0] for _ in range(3)}
+
+    assert len(drawn) == 3
 
 
 def test_prompts_draw_different_pictures(client: genai.Client) -> None:
-    cat, dog = (picture_bytes(draw(client, p))[0] for p in ("A cat", "A dog"))
+    cat, dog = (picture_bytes(draw(client, p, seed=1))[0] for p in ("A cat", "A dog"))
 
     assert cat != dog
 
@@ -381,7 +390,7 @@ def test_a_new_image_in_the_last_turn_wins_over_the_previous_output(
 def test_streaming_sends_each_image_as_one_chunk(client: genai.Client) -> None:
     chunks = list(
         client.models.generate_content_stream(
-            model="gemini-3-pro-image", contents="A lighthouse at dawn", config=config()
+            model="gemini-3-pro-image", contents="A lighthouse at dawn", config=config(seed=5)
         )
     )
 
@@ -394,7 +403,7 @@ def test_streaming_sends_each_image_as_one_chunk(client: genai.Client) -> None:
     text = "".join(p.text for c in chunks[:-1] for p in c.parts if p.text and not p.thought)
     assert text == "Here is a simulated image of a lighthouse at dawn."
     assert chunks[-1].usage_metadata.candidates_tokens_details[-1].token_count == 1290
-    whole = draw(client, "A lighthouse at dawn", model="gemini-3-pro-image")
+    whole = draw(client, "A lighthouse at dawn", model="gemini-3-pro-image", seed=5)
     assert image_chunks[0].parts[0].inline_data.data == picture_bytes(whole)[0]
 
 
