@@ -84,13 +84,19 @@ MAX_SHOWN_WIDTH = 640
 AUTO = "Auto"
 
 
-def show_image(image: StoredImage, caption: str | None = None, *, fit: bool = False) -> None:
-    """Lossless display; at most 640 px wide unless `fit` (fill the column)."""
-    width = "stretch" if fit else min(image.width, MAX_SHOWN_WIDTH)
+def show_image(
+    image: StoredImage,
+    caption: str | None = None,
+    *,
+    fit: bool = False,
+    max_width: int = MAX_SHOWN_WIDTH,
+) -> None:
+    """Lossless display; at most `max_width` px wide unless `fit` (fill the column)."""
+    width = "stretch" if fit else min(image.width, max_width)
     st.image(image.data, caption=caption, output_format="PNG", width=width)
 
 
-def render_outcome(outcome: ImageOutcome, key: str) -> None:
+def render_outcome(outcome: ImageOutcome, key: str, max_width: int = MAX_SHOWN_WIDTH) -> None:
     """One call's parts, in the order they arrived (text and images interleaved)."""
     if outcome.error is not None:
         show_error(outcome.error)
@@ -100,7 +106,7 @@ def render_outcome(outcome: ImageOutcome, key: str) -> None:
             st.markdown(value)
         else:
             image = store().get(value)
-            show_image(image, caption=f"{image.width}×{image.height} px")
+            show_image(image, caption=f"{image.width}×{image.height} px", max_width=max_width)
             download_button(image, key=f"{key}.download.{position}")
     if outcome.why_no_image:
         st.warning(f"**No image came back.** {outcome.why_no_image}", icon=":material/hide_image:")
@@ -399,7 +405,7 @@ def render_edit_chat() -> None:
         with st.chat_message("assistant", avatar=":material/auto_awesome:"):
             outcome = outcomes.get(turn.id)
             if outcome is not None:
-                render_outcome(outcome, key=f"images.chat.{turn.id}")
+                render_outcome(outcome, key=f"images.chat.{turn.id}", max_width=400)
             is_latest = position == len(chat.turns) - 1
             if (
                 not is_latest
