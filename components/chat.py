@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import streamlit as st
 from google.genai import types
 
-from components.connection import Connected, count_tokens
+from components.connection import Connected, token_count
 from components.errors import retry_toast, show_error
 from components.streaming import recover_interrupted, stream_live
 from playground.conversation import (
@@ -387,7 +387,7 @@ def render_context(link: Connected, input_limit: int | None) -> None:
     if not chat.turns:
         return
     settings = chat_settings()
-    tokens = count_tokens(
+    tokens = token_count(
         link, settings.model, chat.history(), digest=f"chat:{chat.uid}:{chat.revision}"
     )
     if tokens is None:

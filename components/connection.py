@@ -115,16 +115,16 @@ def check_key(key: str) -> PlaygroundError | None:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _count_tokens(
+def _cached_token_count(
     cache_id: str, model: str, digest: str, _gemini: Gemini, _contents: Sequence[types.Content]
 ) -> int | None:
     try:
-        return _gemini.count_tokens(model, _contents)
+        return _gemini.token_count(model, _contents)
     except PlaygroundError:
         return None
 
 
-def count_tokens(
+def token_count(
     connected: Connected,
     model: str,
     contents: Sequence[types.Content],
@@ -138,4 +138,4 @@ def count_tokens(
     if digest is None:
         payload = "".join(c.model_dump_json(exclude_none=True) for c in contents)
         digest = hashlib.sha256(payload.encode()).hexdigest()
-    return _count_tokens(connected.cache_id, model, digest, connected.gemini, contents)
+    return _cached_token_count(connected.cache_id, model, digest, connected.gemini, contents)

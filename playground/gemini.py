@@ -226,7 +226,7 @@ class Gemini:
         """A streamed call; nothing is sent until its events are iterated."""
         return StreamRun(self, request, on_retry)
 
-    def count_tokens(self, model: str, contents: Iterable[types.Content]) -> int:
+    def token_count(self, model: str, contents: Iterable[types.Content]) -> int:
         """Tokens the contents take for this model (system instruction not included)."""
         response, _ = self._call(
             lambda: self.client.models.count_tokens(model=model, contents=list(contents)), None

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.connection import count_tokens
+from components.connection import token_count
 from components.errors import retry_toast, show_error
 from components.prompt import prompt_editor, system_instruction_editor
 from components.reply import render_finish, usage_line
@@ -42,7 +42,7 @@ cols = st.columns([1, 1, 4], vertical_alignment="center")
 run = cols[0].button("Run", key="stream.run", type="primary", icon=":material/play_arrow:")
 retry = can_retry and cols[1].button("Retry", key="stream.retry", icon=":material/refresh:")
 if prompt.text.strip() or prompt.attachments:
-    tokens = count_tokens(link, settings.model, [user_content(prompt.text, prompt.attachments)])
+    tokens = token_count(link, settings.model, [user_content(prompt.text, prompt.attachments)])
     cols[2].caption(f"Prompt: {tokens:,} tokens" if tokens is not None else "Prompt: — tokens")
 
 if run or retry:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.connection import count_tokens
+from components.connection import token_count
 from components.errors import retry_toast, show_error
 from components.prompt import prompt_editor, system_instruction_editor
 from components.reply import render_reply
@@ -23,7 +23,7 @@ for problem in prompt.rejected:
 cols = st.columns([1, 4], vertical_alignment="center")
 run = cols[0].button("Run", key="text.run", type="primary", icon=":material/play_arrow:")
 if prompt.text.strip() or prompt.attachments:
-    tokens = count_tokens(link, settings.model, [user_content(prompt.text, prompt.attachments)])
+    tokens = token_count(link, settings.model, [user_content(prompt.text, prompt.attachments)])
     cols[1].caption(f"Prompt: {tokens:,} tokens" if tokens is not None else "Prompt: — tokens")
 for attachment in prompt.attachments:
     st.caption(f":material/image: {attachment.describe()}")
