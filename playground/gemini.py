@@ -178,20 +178,23 @@ class Gemini:
             model=request.model, contents=list(request.contents), config=request.config
         )
 
-    def generate_many(
+    def generate_all(
         self,
-        request: GenerateRequest,
-        count: int,
+        requests: Sequence[GenerateRequest],
+        workers: int = 4,
         on_done: Callable[[int, Reply | PlaygroundError], None] | None = None,
     ) -> list[Reply | PlaygroundError]:
-        """The same request `count` times, concurrently (image models return one image per
-        call). Each result is a Reply or the PlaygroundError of that call, in call order;
-        `on_done` is called in the caller's thread as each finishes."""
+        """Send requests concurrently through a bounded pool of `workers` threads.
+
+        Each result is a Reply or that call's PlaygroundError (429/503 are retried per call
+        with backoff), in request order; `on_done` runs in the caller's thread as each
+        call finishes, so it may draw progress.
+        """
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
-        results: list[Reply | PlaygroundError | None] = [None] * count
-        with ThreadPoolExecutor(max_workers=max(1, min(count, 4))) as pool:
-            futures = {pool.submit(self.generate, request): index for index in range(count)}
+        results: list[Reply | PlaygroundError | None] = [None] * len(requests)
+        with ThreadPoolExecutor(max_workers=max(1, min(len(requests), workers))) as pool:
+            futures = {pool.submit(self.generate, r): i for i, r in enumerate(requests)}
             for future in as_completed(futures):
                 index = futures[future]
                 try:
@@ -202,6 +205,15 @@ class Gemini:
                 if on_done:
                     on_done(index, result)
         return [r for r in results if r is not None]
+
+    def generate_many(
+        self,
+        request: GenerateRequest,
+        count: int,
+        on_done: Callable[[int, Reply | PlaygroundError], None] | None = None,
+    ) -> list[Reply | PlaygroundError]:
+        """The same request `count` times at once (image models return one image a call)."""
+        return self.generate_all([request] * count, workers=4, on_done=on_done)
 
     def generate_images(
         self, model: str, prompt: str, config: types.GenerateImagesConfig
