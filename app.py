@@ -21,6 +21,14 @@ pages = st.navigation(
                 "views/stream.py", title="Streaming", icon=":material/stream:", url_path="streaming"
             ),
         ],
+        "Tune": [
+            st.Page(
+                "views/system.py",
+                title="System instructions",
+                icon=":material/tune:",
+                url_path="system",
+            ),
+        ],
         "Create": [
             st.Page("views/images.py", title="Images", icon=":material/image:", url_path="images"),
         ],

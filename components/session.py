@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from components.connection import Connected
+from components.tuning import session_defaults as tuning_defaults
 from playground.conversation import Conversation
 from playground.errors import BadInput
 from playground.media import ImageStore
@@ -45,6 +46,8 @@ SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
     "images.chat": Conversation,
     "images.chat.outcomes": dict,
     "images.chat.sent": set,
+    "system.grid": lambda: None,
+    "system.error": lambda: None,
 }
 
 
@@ -53,6 +56,9 @@ def init_session() -> None:
     for key, factory in SESSION_DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = factory()
+    for key, value in tuning_defaults().items():
+        if key not in st.session_state:
+            st.session_state[key] = value
 
 
 def connected() -> Connected:

@@ -1,0 +1,366 @@
+"""System-instruction tuning building blocks: the variant editors, the run controls, the
+charts, the grid with per-row "best" picks, the scoreboard and the downloads."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components.connection import Connected
+from components.errors import show_error
+from playground.errors import BadInput, PlaygroundError
+from playground.settings import GenerationSettings, field_ui
+from playground.tuning import (
+    MAX_SAMPLES,
+    MAX_VARIANTS,
+    MIN_VARIANTS,
+    PRESETS,
+    Cell,
+    CellResult,
+    Variant,
+    parse_prompts,
+    plan_cells,
+    run_grid,
+    summarize,
+    tally,
+    to_csv,
+    to_json,
+)
+
+GRID = "system.grid"
+ERROR = "system.error"
+SHARED_MODEL = "Shared model"
+DEFAULT_INSTRUCTIONS = [
+    PRESETS["No system instruction (baseline)"],
+    PRESETS["Cat (the seed)"],
+    PRESETS["Terse expert"],
+    PRESETS["Friendly teacher"],
+    PRESETS["JSON-only responder"],
+    "",
+]
+
+
+@dataclass
+class Grid:
+    """A run's inputs as they were when it ran, and its results so far."""
+
+    variants: list[Variant]
+    prompts: list[str]
+    samples: int
+    base: GenerationSettings
+    results: dict[Cell, CellResult] = field(default_factory=dict)
+
+
+def variant_name(index: int) -> str:
+    return f"Variant {string.ascii_uppercase[index]}"
+
+
+def session_defaults() -> dict[str, object]:
+    values: dict[str, object] = {
+        "system.count": 3,
+        "system.prompts": "Hello there\nExplain how AI works",
+        "system.samples": 1,
+    }
+    for index, text in enumerate(DEFAULT_INSTRUCTIONS):
+        values[f"system.variant.{index}"] = text
+        values[f"system.temp_on.{index}"] = False
+        values[f"system.temp.{index}"] = 1.0
+        values[f"system.model.{index}"] = SHARED_MODEL
+    return values
+
+
+def _load_preset(index: int) -> None:
+    name = st.session_state.get(f"system.preset.{index}")
+    if name in PRESETS:
+        st.session_state[f"system.variant.{index}"] = PRESETS[name]
+
+
+def _use_variant(variant: Variant) -> None:
+    st.session_state["settings.system_instruction"] = variant.system_instruction
+    if variant.temperature is not None:
+        st.session_state["settings.temperature"] = variant.temperature
+    if variant.model:
+        st.session_state["settings.model"] = variant.model
+    st.toast(
+        f"{variant.name} is now the shared system instruction for Text, Streaming and Chat.",
+        icon=":material/check:",
+    )
+
+
+def variant_editors(model_ids: list[str]) -> list[Variant]:
+    """2–6 variant editors (instruction, optional temperature and model override)."""
+    count = st.slider(
+        "Variants", MIN_VARIANTS, MAX_VARIANTS, key="system.count", persist_state="session"
+    )
+    temperature = field_ui("temperature")
+    variants = []
+    columns = st.columns(min(count, 3))
+    for index in range(count):
+        with columns[index % len(columns)], st.container(border=True):
+            st.markdown(f"**{variant_name(index)}**")
+            st.selectbox(
+                "Start from a preset",
+                list(PRESETS),
+                index=None,
+                key=f"system.preset.{index}",
+                placeholder="Load a preset…",
+                on_change=_load_preset,
+                args=(index,),
+                label_visibility="collapsed",
+            )
+            text = st.text_area(
+                "System instruction",
+                key=f"system.variant.{index}",
+                height=100,
+                placeholder="(none: the baseline)",
+                persist_state="session",
+            )
+            override = st.toggle(
+                "Own temperature", key=f"system.temp_on.{index}", persist_state="session"
+            )
+            temp = None
+            if override:
+                temp = st.slider(
+                    "Temperature",
+                    temperature["min_value"],
+                    temperature["max_value"],
+                    step=temperature["step"],
+                    key=f"system.temp.{index}",
+                    persist_state="session",
+                )
+            model = st.selectbox(
+                "Model",
+                [SHARED_MODEL, *model_ids],
+                key=f"system.model.{index}",
+                persist_state="session",
+            )
+            variants.append(
+                Variant(
+                    variant_name(index), text or "", temp, None if model == SHARED_MODEL else model
+                )
+            )
+    return variants
+
+
+def prompt_editor() -> tuple[list[str], int, list[str]]:
+    """Test prompts (one per line) and samples per cell; returns problems too."""
+    cols = st.columns([4, 1])
+    text = cols[0].text_area(
+        "Test prompts (one per line, up to 10)",
+        key="system.prompts",
+        height=120,
+        persist_state="session",
+    )
+    samples = cols[1].slider(
+        "Samples per cell",
+        1,
+        MAX_SAMPLES,
+        key="system.samples",
+        persist_state="session",
+        help="Several samples show the spread at temperature > 0.",
+    )
+    try:
+        return parse_prompts(text or ""), samples, []
+    except ValueError as exc:
+        return [], samples, [str(exc)]
+
+
+def run(
+    link: Connected,
+    base: GenerationSettings,
+    variants: list[Variant],
+    prompts: list[str],
+    samples: int,
+    *,
+    only_variant: int | None = None,
+    only_prompt: int | None = None,
+) -> None:
+    """Run the whole grid, or one column or row of the current grid, with progress."""
+    st.session_state[ERROR] = None
+    if not prompts:
+        st.session_state[ERROR] = BadInput(
+            "There are no test prompts.",
+            "Write at least one prompt, one per line.",
+            kind="empty_prompt",
+        )
+        return
+    partial = only_variant is not None or only_prompt is not None
+    grid: Grid | None = st.session_state.get(GRID)
+    if partial and grid is not None:
+        grid.variants = variants
+        grid.base = base
+    else:
+        grid = Grid(list(variants), list(prompts), samples, base)
+    cells = plan_cells(
+        len(variants), len(prompts), samples, only_variant=only_variant, only_prompt=only_prompt
+    )
+    bar = st.progress(0.0, text=f"0 / {len(cells)} cells")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"{done} / {total} cells")
+
+    try:
+        grid.results.update(run_grid(link.gemini, base, variants, prompts, cells, progress))
+    except PlaygroundError as error:
+        st.session_state[ERROR] = error
+    bar.empty()
+    st.session_state[GRID] = grid
+
+
+def grid_matches(
+    grid: Grid | None, variants: list[Variant], prompts: list[str], samples: int
+) -> bool:
+    """Whether one row or column can be re-run into the current grid."""
+    return (
+        grid is not None
+        and len(grid.variants) == len(variants)
+        and grid.prompts == prompts
+        and grid.samples == samples
+    )
+
+
+def _metrics_frame(grid: Grid) -> pd.DataFrame:
+    rows = [
+        {
+            "variant": grid.variants[c.variant].name,
+            "latency (s)": r.latency_s,
+            "output tokens": r.output_tokens,
+            "finish": r.finish_reason or "—",
+        }
+        for c, r in grid.results.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def render_charts(grid: Grid) -> None:
+    """Per variant: latency and output tokens (box: median and spread), finish reasons."""
+    frame = _metrics_frame(grid)
+    if frame.empty:
+        return
+    ok = frame[frame["finish"] != "ERROR"]
+    order = [v.name for v in grid.variants]
+    cols = st.columns(3)
+    for col, measure in zip(cols[:2], ["latency (s)", "output tokens"], strict=True):
+        chart = (
+            alt.Chart(ok)
+            .mark_boxplot(extent="min-max")
+            .encode(
+                x=alt.X("variant:N", sort=order, title=None),
+                y=alt.Y(f"{measure}:Q"),
+                color=alt.Color("variant:N", sort=order, legend=None),
+            )
+            .properties(height=220, title=measure.capitalize())
+        )
+        col.altair_chart(chart, width="stretch")
+    finishes = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("variant:N", sort=order, title=None),
+            y=alt.Y("count():Q", title="cells"),
+            color=alt.Color("finish:N", title="finish"),
+        )
+        .properties(height=220, title="Finish reasons")
+    )
+    cols[2].altair_chart(finishes, width="stretch")
+
+
+def _render_cell(result: CellResult, key: str) -> None:
+    if result.error:
+        st.error(result.error, icon=":material/error:")
+        return
+    st.caption(
+        f"{result.latency_s:.2f} s · {result.output_tokens:,} tokens · "
+        f"{result.finish_reason or '—'}"
+    )
+    first_line = result.text.strip().splitlines()[0] if result.text.strip() else "(empty)"
+    preview = first_line.replace("*", "").replace("_", "").lstrip("# ")[:140] or "(reply)"
+    with st.expander(preview):
+        st.markdown(result.text)
+
+
+def render_grid(grid: Grid) -> dict[int, int | None]:
+    """Rows = prompts, columns = variants; returns the user's best pick per row."""
+    best: dict[int, int | None] = {}
+    names = [v.name for v in grid.variants]
+    header = st.columns(len(names))
+    for col, variant in zip(header, grid.variants, strict=True):
+        col.markdown(f"**{variant.name}**")
+        col.caption(variant.system_instruction[:120] or "(no system instruction)")
+    for p, prompt in enumerate(grid.prompts):
+        st.divider()
+        st.markdown(f"**Prompt {p + 1}:** {prompt}")
+        columns = st.columns(len(names))
+        for v, col in enumerate(columns):
+            with col:
+                for s in range(grid.samples):
+                    result = grid.results.get(Cell(v, p, s))
+                    if result is None:
+                        st.caption("not run yet")
+                        continue
+                    if grid.samples > 1:
+                        st.caption(f"Sample {s + 1}")
+                    _render_cell(result, key=f"{v}.{p}.{s}")
+        choice = st.radio(
+            "Best for this prompt",
+            ["—", *names],
+            horizontal=True,
+            key=f"system.best.{p}",
+            persist_state="session",
+        )
+        best[p] = names.index(choice) if choice in names else None
+    return best
+
+
+def render_scoreboard(grid: Grid, best: dict[int, int | None]) -> None:
+    scores = tally(best, len(grid.variants))
+    cols = st.columns(len(grid.variants))
+    for index, (col, variant) in enumerate(zip(cols, grid.variants, strict=True)):
+        summary = summarize(grid.results, index)
+        latency = (
+            f"{summary.latency_median_s:.2f} s" if summary.latency_median_s is not None else "—"
+        )
+        col.metric(
+            f"{variant.name} — best picks",
+            scores[index],
+            help="How many prompts you picked this variant as best for.",
+        )
+        col.caption(f"median {latency} · {summary.failed} failed of {summary.cells}")
+        col.button(
+            "Use this instruction",
+            key=f"system.use.{index}",
+            on_click=_use_variant,
+            args=(variant,),
+            icon=":material/input:",
+        )
+
+
+def render_downloads(grid: Grid) -> None:
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button(
+        "Results CSV",
+        data=lambda: to_csv(grid.results, grid.variants, grid.prompts),
+        file_name="tuning-grid.csv",
+        mime="text/csv",
+        key="system.download.csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Results JSON",
+        data=lambda: to_json(grid.results, grid.variants, grid.prompts, grid.base),
+        file_name="tuning-grid.json",
+        mime="application/json",
+        key="system.download.json",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def render_error() -> None:
+    if st.session_state.get(ERROR):
+        show_error(st.session_state[ERROR])

@@ -1,0 +1,250 @@
+"""System-instruction tuning: variants × test prompts × samples, run side by side.
+
+A grid is planned as Cells; each cell becomes one GenerateRequest (the shared settings with
+the variant's system instruction, temperature and model). Results are summarised per
+variant (latency and output tokens: median and spread; finish reasons) and exported as
+CSV or JSON with the settings that produced them — never a key.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import statistics
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+from playground.errors import PlaygroundError
+from playground.gemini import Gemini, GenerateRequest, build_request
+from playground.reply import Reply
+from playground.settings import GenerationSettings
+
+MIN_VARIANTS, MAX_VARIANTS = 2, 6
+MAX_PROMPTS = 10
+MAX_SAMPLES = 5
+DEFAULT_WORKERS = 8
+
+PRESETS: dict[str, str] = {
+    "No system instruction (baseline)": "",
+    "Cat (the seed)": "You are a cat. Your name is Neko.",
+    "Terse expert": "You are a terse expert. Answer in one or two precise sentences, "
+    "with no preamble.",
+    "Friendly teacher": "You are a friendly teacher. Explain step by step with a simple "
+    "example, in a warm and encouraging tone.",
+    "JSON-only responder": 'Respond only with a JSON object of the form {"answer": string, '
+    '"confidence": number}. No prose outside the JSON.',
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One column of the grid."""
+
+    name: str
+    system_instruction: str = ""
+    temperature: float | None = None  # None: the shared setting
+    model: str | None = None  # None: the shared model
+
+    def settings(self, base: GenerationSettings) -> GenerationSettings:
+        update: dict[str, object] = {"system_instruction": self.system_instruction}
+        if self.temperature is not None:
+            update["temperature"] = self.temperature
+        if self.model:
+            update["model"] = self.model
+        return base.model_copy(update=update)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One request of the grid: which variant, which prompt, which sample."""
+
+    variant: int
+    prompt: int
+    sample: int = 0
+
+
+@dataclass(frozen=True)
+class CellResult:
+    """What one cell produced (or why it failed)."""
+
+    text: str = ""
+    latency_s: float = 0.0
+    output_tokens: int = 0
+    finish_reason: str | None = None
+    error: str | None = None  # "title — message" of a failed cell
+
+    @classmethod
+    def from_outcome(cls, outcome: Reply | PlaygroundError) -> CellResult:
+        if isinstance(outcome, PlaygroundError):
+            return cls(error=f"{outcome.title} — {outcome.message}", finish_reason="ERROR")
+        finish = f"BLOCKED:{outcome.block_reason}" if outcome.blocked else outcome.finish_reason
+        return cls(
+            text=outcome.text,
+            latency_s=round(outcome.timing.latency_s, 4),
+            output_tokens=outcome.usage.output_tokens,
+            finish_reason=finish,
+        )
+
+
+def parse_prompts(text: str) -> list[str]:
+    """One test prompt per non-blank line, at most MAX_PROMPTS."""
+    prompts = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(prompts) > MAX_PROMPTS:
+        raise ValueError(f"At most {MAX_PROMPTS} test prompts; you gave {len(prompts)}.")
+    return prompts
+
+
+def plan_cells(
+    variants: int,
+    prompts: int,
+    samples: int,
+    *,
+    only_variant: int | None = None,
+    only_prompt: int | None = None,
+) -> list[Cell]:
+    """Every cell, or only one variant's column or one prompt's row."""
+    return [
+        Cell(v, p, s)
+        for p in range(prompts)
+        for v in range(variants)
+        for s in range(samples)
+        if (only_variant is None or v == only_variant) and (only_prompt is None or p == only_prompt)
+    ]
+
+
+def cell_request(
+    base: GenerationSettings, variants: Sequence[Variant], prompts: Sequence[str], cell: Cell
+) -> GenerateRequest:
+    return build_request(variants[cell.variant].settings(base), prompts[cell.prompt])
+
+
+def grid_workers(env: Mapping[str, str] | None = None) -> int:
+    """Concurrent requests; PLAYGROUND_GRID_WORKERS lowers it for tight rate limits."""
+    env = os.environ if env is None else env
+    try:
+        return max(1, int(env.get("PLAYGROUND_GRID_WORKERS", DEFAULT_WORKERS)))
+    except ValueError:
+        return DEFAULT_WORKERS
+
+
+def run_grid(
+    gemini: Gemini,
+    base: GenerationSettings,
+    variants: Sequence[Variant],
+    prompts: Sequence[str],
+    cells: Sequence[Cell],
+    on_done: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> dict[Cell, CellResult]:
+    """Run the cells concurrently; a failed cell holds its error, the rest stand."""
+    requests = [cell_request(base, variants, prompts, cell) for cell in cells]
+    finished = 0
+
+    def progress(_index: int, _result: object) -> None:
+        nonlocal finished
+        finished += 1
+        if on_done:
+            on_done(finished, len(cells))
+
+    outcomes = gemini.generate_all(requests, workers=workers or grid_workers(), on_done=progress)
+    return {cell: CellResult.from_outcome(o) for cell, o in zip(cells, outcomes, strict=True)}
+
+
+@dataclass(frozen=True)
+class VariantSummary:
+    """Figures of one variant over all its cells."""
+
+    cells: int
+    failed: int
+    latency_median_s: float | None
+    latency_min_s: float | None
+    latency_max_s: float | None
+    tokens_median: float | None
+    tokens_min: int | None
+    tokens_max: int | None
+    finish_reasons: dict[str, int]
+
+
+def summarize(results: Mapping[Cell, CellResult], variant: int) -> VariantSummary:
+    mine = [r for c, r in results.items() if c.variant == variant]
+    ok = [r for r in mine if r.error is None]
+    latencies = [r.latency_s for r in ok]
+    tokens = [r.output_tokens for r in ok]
+    return VariantSummary(
+        cells=len(mine),
+        failed=len(mine) - len(ok),
+        latency_median_s=statistics.median(latencies) if latencies else None,
+        latency_min_s=min(latencies) if latencies else None,
+        latency_max_s=max(latencies) if latencies else None,
+        tokens_median=statistics.median(tokens) if tokens else None,
+        tokens_min=min(tokens) if tokens else None,
+        tokens_max=max(tokens) if tokens else None,
+        finish_reasons=dict(Counter(r.finish_reason or "—" for r in mine)),
+    )
+
+
+def tally(best: Mapping[int, int | None], variants: int) -> list[int]:
+    """Points per variant from the user's per-row "best" picks (prompt -> variant)."""
+    scores = [0] * variants
+    for choice in best.values():
+        if choice is not None and 0 <= choice < variants:
+            scores[choice] += 1
+    return scores
+
+
+def _rows(
+    results: Mapping[Cell, CellResult], variants: Sequence[Variant], prompts: Sequence[str]
+) -> list[dict[str, object]]:
+    rows = []
+    for cell in sorted(results, key=lambda c: (c.prompt, c.variant, c.sample)):
+        variant = variants[cell.variant]
+        rows.append(
+            {
+                "prompt_index": cell.prompt,
+                "prompt": prompts[cell.prompt],
+                "variant_index": cell.variant,
+                "variant": variant.name,
+                "system_instruction": variant.system_instruction,
+                "temperature": variant.temperature,
+                "model": variant.model,
+                "sample": cell.sample,
+                **asdict(results[cell]),
+            }
+        )
+    return rows
+
+
+def to_csv(
+    results: Mapping[Cell, CellResult], variants: Sequence[Variant], prompts: Sequence[str]
+) -> str:
+    rows = _rows(results, variants, prompts)
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def to_json(
+    results: Mapping[Cell, CellResult],
+    variants: Sequence[Variant],
+    prompts: Sequence[str],
+    base: GenerationSettings,
+) -> str:
+    """Results with the settings that produced them (the settings hold no key)."""
+    return json.dumps(
+        {
+            "format": "gemini-playground/tuning-grid",
+            "version": 1,
+            "settings": base.model_dump(mode="json"),
+            "variants": [asdict(v) for v in variants],
+            "prompts": list(prompts),
+            "cells": _rows(results, variants, prompts),
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
