@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import streamlit as st
 from google.genai import types
 
+from components.code import get_code
 from components.connection import Connected, token_count
 from components.errors import retry_toast, show_error
 from components.streaming import recover_interrupted, stream_live
@@ -350,7 +351,7 @@ def _clear_chat() -> None:
 def render_toolbar() -> None:
     """Clear, download and restore."""
     chat = conversation()
-    cols = st.columns([1, 1, 3], vertical_alignment="bottom")
+    cols = st.columns([1, 1, 1.2, 2], vertical_alignment="bottom")
     cols[0].button(
         "Clear chat",
         key="chat.clear",
@@ -371,7 +372,10 @@ def render_toolbar() -> None:
         disabled=not chat.turns,
         on_click="ignore",
     )
-    with cols[2].popover("Restore from file", icon=":material/upload:"):
+    with cols[2]:
+        next_message = text_content("user", "Your next message")
+        get_code(build_chat_request(settings, chat.history(), next_message), key="chat.code")
+    with cols[3].popover("Restore from file", icon=":material/upload:"):
         st.file_uploader(
             "Conversation JSON", type=["json"], key="chat.upload", on_change=_restore_upload
         )

@@ -269,8 +269,32 @@ def _run_calls(link: Connected, request: GenerateRequest, count: int) -> list[Im
     return outcomes
 
 
+def mode_request(
+    mode: str,
+    prompt: str,
+    references: Sequence[StoredImage],
+    settings: ImageSettings | ImagenSettings,
+) -> GenerateRequest | None:
+    """The request a mode sends for these inputs (None for Imagen, or with no input)."""
+    if not isinstance(settings, ImageSettings) or not (prompt.strip() or references):
+        return None
+    if mode == "Generate":
+        return build_request(settings, prompt)
+    if mode == "Edit":
+        return GenerateRequest(
+            settings.model, (edit_message(prompt, references),), settings.to_config()
+        )
+    single = settings.model_copy(update={"number_of_images": 1})
+    chat: Conversation = st.session_state[EDIT_CHAT]
+    return build_chat_request(
+        single, chat.history(), edit_message(prompt, references), stream=False
+    )
+
+
 def _run_generate(link: Connected, prompt: str, settings: ImageSettings) -> None:
-    outcomes = _run_calls(link, build_request(settings, prompt), settings.number_of_images)
+    request = mode_request("Generate", prompt, (), settings)
+    assert request is not None
+    outcomes = _run_calls(link, request, settings.number_of_images)
     st.session_state[RESULT] = ("Generate", outcomes, ())
     remember(outcomes, prompt, "Generate")
 
@@ -297,10 +321,10 @@ def _run_edit_chat(
     link: Connected, prompt: str, references: Sequence[StoredImage], settings: ImageSettings
 ) -> None:
     chat: Conversation = st.session_state[EDIT_CHAT]
-    message = edit_message(prompt, references)
+    request = mode_request("Edit chat", prompt, references, settings)
+    assert request is not None
+    message = request.contents[-1]
     st.session_state[SENT_UPLOADS] |= {r.digest for r in references}
-    single = settings.model_copy(update={"number_of_images": 1})
-    request = build_chat_request(single, chat.history(), message, stream=False)
     with st.spinner("Editing…", show_time=True):
         reply = link.gemini.generate(request, on_retry=retry_toast)
     outcome = outcome_from_reply(reply, store())

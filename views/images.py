@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from components.code import get_code
 from components.errors import show_error
 from components.images import (
     ERROR,
     image_controls,
     imagen_controls,
+    mode_request,
     reference_uploader,
     render_edit_chat,
     render_gallery,
@@ -60,7 +62,12 @@ prompt = (
 )
 references = reference_uploader(mode, model) if mode in ("Edit", "Edit chat") else []
 labels = {"Generate": "Generate", "Edit": "Edit", "Edit chat": "Send", "Imagen": "Generate"}
-if st.button(labels[mode], key="images.run", type="primary", icon=":material/brush:"):
+cols = st.columns([1, 1.3, 4], vertical_alignment="center")
+clicked = cols[0].button(labels[mode], key="images.run", type="primary", icon=":material/brush:")
+if mode != "Imagen":
+    with cols[1]:
+        get_code(mode_request(mode, prompt, references, settings), key="images.code")
+if clicked:
     run_mode(link, mode, prompt, references, settings)
 
 if st.session_state.get(ERROR):

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.code import get_code
 from components.connection import token_count
 from components.errors import retry_toast, show_error
 from components.prompt import prompt_editor, system_instruction_editor
@@ -38,12 +39,20 @@ last = st.session_state.get("stream.reply")
 can_retry = st.session_state.get("stream.request") is not None and (
     st.session_state.get("stream.error") is not None or (last is not None and last.interrupted)
 )
-cols = st.columns([1, 1, 4], vertical_alignment="center")
+cols = st.columns([1, 1, 1.3, 3], vertical_alignment="center")
 run = cols[0].button("Run", key="stream.run", type="primary", icon=":material/play_arrow:")
 retry = can_retry and cols[1].button("Retry", key="stream.retry", icon=":material/refresh:")
-if prompt.text.strip() or prompt.attachments:
+has_prompt = bool(prompt.text.strip() or prompt.attachments)
+with cols[2]:
+    get_code(
+        build_request(settings, prompt.text, prompt.attachments, stream=True)
+        if has_prompt
+        else None,
+        key="stream.code",
+    )
+if has_prompt:
     tokens = token_count(link, settings.model, [user_content(prompt.text, prompt.attachments)])
-    cols[2].caption(f"Prompt: {tokens:,} tokens" if tokens is not None else "Prompt: — tokens")
+    cols[3].caption(f"Prompt: {tokens:,} tokens" if tokens is not None else "Prompt: — tokens")
 
 if run or retry:
     st.session_state["stream.error"] = None

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.code import get_code
 from components.session import connected, run_blockers
 from components.tuning import (
     GRID,
@@ -16,6 +17,7 @@ from components.tuning import (
     variant_editors,
 )
 from playground.errors import PlaygroundError
+from playground.gemini import build_request
 
 st.title("System-instruction tuning", anchor=False)
 st.caption(
@@ -52,6 +54,16 @@ target = cols[1].selectbox(
 rerun = cols[2].button(
     "Re-run it", key="system.rerun", icon=":material/refresh:", disabled=not partial
 )
+
+if prompts:
+    code_columns = st.columns(len(variants))
+    for index, (column, variant) in enumerate(zip(code_columns, variants, strict=True)):
+        with column:
+            get_code(
+                build_request(variant.settings(base), prompts[0]),
+                key=f"system.code.{index}",
+                label=f"Code: {variant.name}",
+            )
 
 if run_all or rerun:
     only_variant = only_prompt = None

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.code import get_code
 from components.connection import token_count
 from components.errors import retry_toast, show_error
 from components.prompt import prompt_editor, system_instruction_editor
@@ -20,11 +21,17 @@ prompt = prompt_editor("text", placeholder="e.g. How does AI work?")
 for problem in prompt.rejected:
     show_error(problem)
 
-cols = st.columns([1, 4], vertical_alignment="center")
+cols = st.columns([1, 1.3, 4], vertical_alignment="center")
 run = cols[0].button("Run", key="text.run", type="primary", icon=":material/play_arrow:")
-if prompt.text.strip() or prompt.attachments:
+has_prompt = bool(prompt.text.strip() or prompt.attachments)
+with cols[1]:
+    get_code(
+        build_request(settings, prompt.text, prompt.attachments) if has_prompt else None,
+        key="text.code",
+    )
+if has_prompt:
     tokens = token_count(link, settings.model, [user_content(prompt.text, prompt.attachments)])
-    cols[1].caption(f"Prompt: {tokens:,} tokens" if tokens is not None else "Prompt: — tokens")
+    cols[2].caption(f"Prompt: {tokens:,} tokens" if tokens is not None else "Prompt: — tokens")
 for attachment in prompt.attachments:
     st.caption(f":material/image: {attachment.describe()}")
 
