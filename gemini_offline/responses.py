@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .image_replies import draw_seed, plan_image_parts
+from .media import decode_base64
 from .request import GenerateRequest, text_of
 from .text import Variation, compose_answer, compose_thoughts
 from .tokens import count_prompt, count_tokens, modality_details, truncate_to_tokens
@@ -251,11 +252,23 @@ def _safety_blocked() -> list[dict[str, Any]]:
     ]
 
 
+def _blob_digest(blob: Any) -> str:
+    if not isinstance(blob, dict):
+        return hashlib.sha256(repr(blob).encode()).hexdigest()
+    try:
+        data = decode_base64(str(blob.get("data", "")))
+    except ValueError:
+        data = str(blob.get("data", "")).encode()
+    return hashlib.sha256(str(blob.get("mimeType")).encode() + b"|" + data).hexdigest()
+
+
 def content_hash(req: GenerateRequest) -> int:
     """A stable number for what the request asks, ignoring knobs that only trim or vary it."""
     history = [[c.get("role", "user"), text_of(c)] for c in req.contents[:-1]]
+    # Hash the decoded bytes: the SDK sends URL-safe base64, curl's `base64` the standard
+    # alphabet, and the same image must give the same reply either way.
     blobs = [
-        hashlib.sha256(json.dumps(p.get("inlineData"), sort_keys=True).encode()).hexdigest()
+        _blob_digest(p["inlineData"])
         for c in req.contents
         for p in c.get("parts") or []
         if "inlineData" in p

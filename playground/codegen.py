@@ -157,12 +157,14 @@ def _py_config(config: types.GenerateContentConfig, indent: int) -> str | None:
 
 
 def _py_part(part: types.Part, files: _Files) -> str:
-    if part.inline_data is not None:
-        return (
-            f'types.Part.from_bytes(data=Path("{files.name(part.inline_data)}")'
-            f'.read_bytes(), mime_type="{part.inline_data.mime_type}")'
-        )
     fields = []
+    if part.inline_data is not None:
+        name, mime = files.name(part.inline_data), part.inline_data.mime_type
+        if not part.thought_signature:
+            return f'types.Part.from_bytes(data=Path("{name}").read_bytes(), mime_type="{mime}")'
+        fields.append(
+            f'inline_data=types.Blob(data=Path("{name}").read_bytes(), mime_type="{mime}")'
+        )
     if part.text is not None:
         fields.append(f"text={_py(part.text)}")
     if part.thought:
@@ -286,9 +288,14 @@ def _js(value: Any, indent: int = 0) -> str:
 def _js_part(part: types.Part, files: _Files) -> str:
     if part.inline_data is not None:
         name = files.name(part.inline_data)
+        signature = (
+            f', thoughtSignature: "{base64.b64encode(part.thought_signature).decode()}"'
+            if part.thought_signature
+            else ""
+        )
         return (
             f'{{ inlineData: {{ mimeType: "{part.inline_data.mime_type}", '
-            f'data: fs.readFileSync("{name}").toString("base64") }} }}'
+            f'data: fs.readFileSync("{name}").toString("base64") }}{signature} }}'
         )
     data: dict[str, Any] = {}
     if part.text is not None:
@@ -384,14 +391,15 @@ def _rest_body(request: GenerateRequest, files: _Files) -> dict[str, Any]:
             if part.inline_data is not None:
                 name = files.name(part.inline_data)
                 variable = name.split(".")[0].upper() + "_B64"
-                parts.append(
-                    {
-                        "inlineData": {
-                            "mimeType": part.inline_data.mime_type,
-                            "data": f"${{{variable}}}",
-                        }
+                image: dict[str, Any] = {
+                    "inlineData": {
+                        "mimeType": part.inline_data.mime_type,
+                        "data": f"${{{variable}}}",
                     }
-                )
+                }
+                if part.thought_signature:
+                    image["thoughtSignature"] = base64.b64encode(part.thought_signature).decode()
+                parts.append(image)
                 continue
             data: dict[str, Any] = {}
             if part.text is not None:
