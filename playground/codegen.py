@@ -278,6 +278,18 @@ def _python(request: GenerateRequest, files: _Files) -> str:
 # --- JavaScript ----------------------------------------------------------------------
 
 
+def _wire_text_part(part: types.Part) -> dict[str, Any]:
+    """A non-image part as the REST API spells it (also a valid JS object literal)."""
+    data: dict[str, Any] = {}
+    if part.text is not None:
+        data["text"] = part.text
+    if part.thought:
+        data["thought"] = True
+    if part.thought_signature:
+        data["thoughtSignature"] = base64.b64encode(part.thought_signature).decode()
+    return data
+
+
 def _js(value: Any, indent: int = 0) -> str:
     """A JS object literal: JSON with identifier keys unquoted, as the docs write it."""
     text = json.dumps(value, ensure_ascii=False, indent=2)
@@ -297,14 +309,7 @@ def _js_part(part: types.Part, files: _Files) -> str:
             f'{{ inlineData: {{ mimeType: "{part.inline_data.mime_type}", '
             f'data: fs.readFileSync("{name}").toString("base64") }}{signature} }}'
         )
-    data: dict[str, Any] = {}
-    if part.text is not None:
-        data["text"] = part.text
-    if part.thought:
-        data["thought"] = True
-    if part.thought_signature:
-        data["thoughtSignature"] = base64.b64encode(part.thought_signature).decode()
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(_wire_text_part(part), ensure_ascii=False)
 
 
 def _js_content(content: types.Content, files: _Files) -> str:
@@ -401,14 +406,7 @@ def _rest_body(request: GenerateRequest, files: _Files) -> dict[str, Any]:
                     image["thoughtSignature"] = base64.b64encode(part.thought_signature).decode()
                 parts.append(image)
                 continue
-            data: dict[str, Any] = {}
-            if part.text is not None:
-                data["text"] = part.text
-            if part.thought:
-                data["thought"] = True
-            if part.thought_signature:
-                data["thoughtSignature"] = base64.b64encode(part.thought_signature).decode()
-            parts.append(data)
+            parts.append(_wire_text_part(part))
         body["contents"].append({"role": content.role, "parts": parts})
     system = config.pop("systemInstruction", None)
     if system is not None:
