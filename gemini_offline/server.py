@@ -392,15 +392,20 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.app
         app.pause(app.options.latency_ms / 1000)
         req = parse_predict(normalize(body), spec)
-        d = req.directives
-        if d.fault_code:
-            key = hashlib.sha256(f"{spec.id}:predict:".encode() + raw).hexdigest()
-            if d.fault_times is None or app.faults.should_fail(key, d.fault_times):
-                raise fault_error(d.fault_code, spec.id, app.options.retry_delay_s)
-        if d.transport == "timeout":
-            app.pause(app.options.timeout_sleep_s)
+        self._apply_faults(req.directives, spec.id, "predict", raw)
         call_seed = None if req.seed is not None else CALL_SEED_BASE + app.next_count()
         self._send_json(200, predictions(req, call_seed))
+
+    def _apply_faults(self, d: Any, model_id: str, action: str, raw: bytes) -> None:
+        """Raise the directive's HTTP fault (counted per identical body for `xN`), or
+        sleep past the client's timeout."""
+        app = self.app
+        if d.fault_code:
+            key = hashlib.sha256(f"{model_id}:{action}:".encode() + raw).hexdigest()
+            if d.fault_times is None or app.faults.should_fail(key, d.fault_times):
+                raise fault_error(d.fault_code, model_id, app.options.retry_delay_s)
+        if d.transport == "timeout":
+            app.pause(app.options.timeout_sleep_s)
 
     # -- generation -----------------------------------------------------------------------
     def _generate(
@@ -411,12 +416,7 @@ class _Handler(BaseHTTPRequestHandler):
         req = parse_generate_request(normalize(body), model)
         d = req.directives
         stream = action == "streamGenerateContent"
-        if d.fault_code:
-            key = hashlib.sha256(f"{model.id}:{action}:".encode() + raw).hexdigest()
-            if d.fault_times is None or app.faults.should_fail(key, d.fault_times):
-                raise fault_error(d.fault_code, model.id, app.options.retry_delay_s)
-        if d.transport == "timeout":
-            app.pause(app.options.timeout_sleep_s)
+        self._apply_faults(d, model.id, action, raw)
         if d.transport == "midstream" and not stream:
             raise ApiError(500, midstream_error_body()["error"]["message"], "INTERNAL")
         reply = plan_reply(req, app.next_count)

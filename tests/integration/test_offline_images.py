@@ -14,6 +14,7 @@ from PIL import ImageChops, ImageStat
 from gemini_offline import OfflineServer
 from gemini_offline.media import decode_base64
 from gemini_offline.text import TEXT_ONLY_NOTE
+from tests.expected_pixel_sizes import EXPECTED_1K
 
 from .helpers import raw_call
 
@@ -22,22 +23,6 @@ FLASH = "gemini-3.1-flash-image"
 YELLOW = (245, 205, 40)
 
 #: Pixel sizes at 1K, as documented in gemini_offline/images.py.
-SIZES_1K = {
-    "1:1": (1024, 1024),
-    "2:3": (680, 1024),
-    "3:2": (1024, 680),
-    "3:4": (768, 1024),
-    "4:3": (1024, 768),
-    "4:5": (816, 1024),
-    "5:4": (1024, 816),
-    "9:16": (576, 1024),
-    "16:9": (1024, 576),
-    "21:9": (1024, 440),
-    "1:4": (256, 1024),
-    "4:1": (1024, 256),
-    "1:8": (128, 1024),
-    "8:1": (1024, 128),
-}
 
 
 def config(modalities=("TEXT", "IMAGE"), ratio=None, size=None, **extra):
@@ -144,11 +129,11 @@ def test_image_only_modality_returns_just_the_image(client: genai.Client) -> Non
     assert reply.text is None
 
 
-@pytest.mark.parametrize("ratio", list(SIZES_1K))
+@pytest.mark.parametrize("ratio", list(EXPECTED_1K))
 def test_every_aspect_ratio_has_its_documented_size(client: genai.Client, ratio: str) -> None:
     (image,) = pictures(draw(client, "A red kite", ratio=ratio))
 
-    assert image.size == SIZES_1K[ratio]
+    assert image.size == EXPECTED_1K[ratio]
     w, h = (int(n) for n in ratio.split(":"))
     assert abs(image.width / image.height / (w / h) - 1) < 0.01
 
