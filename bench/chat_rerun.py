@@ -10,17 +10,12 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL"):
-    os.environ.pop(name, None)
-os.environ["GEMINI_OFFLINE_CHUNK_DELAY_MS"] = "0"
+from _offline import use_offline_demo
+
+ROOT = use_offline_demo()
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 

@@ -11,15 +11,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
 import types
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL"):
-    os.environ.pop(name, None)
+from _offline import use_offline_demo
+
+ROOT = use_offline_demo()
 
 from pydantic import BaseModel  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
