@@ -1,4 +1,4 @@
-"""Shared test helpers: paths to the recorded wire bodies beside the checkout."""
+"""Shared test helpers: the real recorded API bodies kept in tests/fixtures/wire."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-WIRE = ROOT.parent / "shared" / "wire"
+WIRE = ROOT / "tests" / "fixtures" / "wire"
 
 
 def wire_json(name: str) -> dict:
@@ -24,5 +24,5 @@ def wire_sse_events(name: str) -> list[dict]:
 @pytest.fixture
 def wire_dir() -> Path:
     if not WIRE.is_dir():
-        pytest.fail(f"recorded wire bodies not found at {WIRE} (../shared must sit beside main)")
+        pytest.fail(f"recorded wire bodies not found at {WIRE}")
     return WIRE

@@ -1,4 +1,4 @@
-"""Reply is built from every recorded body in ../shared/wire without exceptions."""
+"""Reply is built from every recorded body in tests/fixtures/wire without exceptions."""
 
 import pytest
 
