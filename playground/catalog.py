@@ -63,17 +63,10 @@ class ModelInfo:
     actions: tuple[str, ...] = ("generateContent", "countTokens")
     thinking: bool = False
     max_temperature: float | None = 2.0
-    default_temperature: float | None = None
-    default_top_p: float | None = None
-    default_top_k: int | None = None
 
     @property
     def generates_content(self) -> bool:
         return "generateContent" in self.actions
-
-    @property
-    def counts_tokens(self) -> bool:
-        return "countTokens" in self.actions
 
     @property
     def image_output(self) -> bool:
@@ -107,9 +100,6 @@ class ModelInfo:
             actions=tuple(model.supported_actions or ()),
             thinking=bool(model.thinking),
             max_temperature=model.max_temperature,
-            default_temperature=model.temperature,
-            default_top_p=model.top_p,
-            default_top_k=model.top_k,
         )
 
 

@@ -202,7 +202,7 @@ def _python(request: GenerateRequest, files: _Files) -> str:
     history = request.contents[:-1]
     single_turn = not history and not request.chat
     uses_history = bool(history)
-    images = {}
+    images: dict[str, str] = {}
     for part in message.parts or []:
         if part.inline_data is not None:
             name = files.name(part.inline_data)
