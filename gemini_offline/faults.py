@@ -6,7 +6,7 @@ directives removed, so the reply talks about the rest of the prompt.
 
 ==========================  ===============================================================
 ``[[fault:400]]`` etc.      error envelope with that code (400, 403, 404, 429, 500, 503, 504)
-``[[fault:429x2]]``         fail twice, then succeed; per identical request, then repeats
+``[[fault:429x2]]``         fail twice, then succeed; per caller and identical request
 ``[[fault:timeout]]``       sleep ``timeout_sleep_s`` before answering
 ``[[fault:cut]]``           drop the connection part-way through the reply
 ``[[fault:midstream]]``     stream a few chunks, then an in-stream 500 error event

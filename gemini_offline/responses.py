@@ -295,7 +295,7 @@ def variation_for(
     """Pick the variation of candidate ``index``.
 
     temperature 0 always gives the same text; a ``seed`` gives text reproducible per seed;
-    an explicit temperature > 0 without a seed varies per call (a process-wide counter);
+    an explicit temperature > 0 without a seed varies per call (a per-caller counter);
     an unset temperature stays deterministic so demos and tests are repeatable, though
     candidates still differ from each other.
     """

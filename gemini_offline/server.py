@@ -23,8 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from .callers import Callers, CallerState
 from .errors import ApiError, api_key_invalid, invalid_argument, not_found, permission_denied
-from .faults import FaultCounter, fault_error, midstream_error_body
+from .faults import fault_error, midstream_error_body
 from .image_replies import CALL_SEED_BASE
 from .imagen import parse_predict, predictions
 from .keys import normalize
@@ -99,8 +100,8 @@ class OfflineServer:
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._counter = itertools.count(1)
-        self.faults = FaultCounter()
+        #: Fault and variation counters, one set per caller (see :mod:`.callers`).
+        self.callers = Callers()
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> OfflineServer:
@@ -167,11 +168,6 @@ class OfflineServer:
             self._requests.append(request)
 
     # -- helpers for the handler ----------------------------------------------------------
-    def next_count(self) -> int:
-        """Process-wide counter that makes temperature > 0 replies vary between calls."""
-        with self._lock:
-            return next(self._counter)
-
     def pause(self, seconds: float) -> None:
         """Sleep, but return at once when the server is stopping."""
         if seconds > 0:
@@ -223,6 +219,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "gemini_offline"
     sys_version = ""
     server: _HTTPServer
+    #: The state of whoever sent the current request (set per request in _dispatch).
+    caller: CallerState
 
     # Default logging prints the request line (which may hold ?key=…) to stderr.
     def log_message(self, format: str, *args: Any) -> None:
@@ -297,6 +295,7 @@ class _Handler(BaseHTTPRequestHandler):
             version, _, _, model, action = enterprise.groups()
         authorization = self.headers.get("authorization") or ""
         bearer = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
+        self.caller = self.app.callers.get(api_key or bearer or None)
         headers = {k.lower(): v for k, v in self.headers.items() if k.lower() not in SECRET_HEADERS}
         self.app.record(
             RecordedRequest(
@@ -393,7 +392,7 @@ class _Handler(BaseHTTPRequestHandler):
         app.pause(app.options.latency_ms / 1000)
         req = parse_predict(normalize(body), spec)
         self._apply_faults(req.directives, spec.id, "predict", raw)
-        call_seed = None if req.seed is not None else CALL_SEED_BASE + app.next_count()
+        call_seed = None if req.seed is not None else CALL_SEED_BASE + self.caller.next_count()
         self._send_json(200, predictions(req, call_seed))
 
     def _apply_faults(self, d: Any, model_id: str, action: str, raw: bytes) -> None:
@@ -402,7 +401,7 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.app
         if d.fault_code:
             key = hashlib.sha256(f"{model_id}:{action}:".encode() + raw).hexdigest()
-            if d.fault_times is None or app.faults.should_fail(key, d.fault_times):
+            if d.fault_times is None or self.caller.faults.should_fail(key, d.fault_times):
                 raise fault_error(d.fault_code, model_id, app.options.retry_delay_s)
         if d.transport == "timeout":
             app.pause(app.options.timeout_sleep_s)
@@ -419,7 +418,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._apply_faults(d, model.id, action, raw)
         if d.transport == "midstream" and not stream:
             raise ApiError(500, midstream_error_body()["error"]["message"], "INTERNAL")
-        reply = plan_reply(req, app.next_count)
+        reply = plan_reply(req, self.caller.next_count)
         if stream and not sse:
             # Without alt=sse the real API streams one JSON array of the same chunks.
             self._send_json_array(reply.events(app.options.chunk_words))
