@@ -10,7 +10,7 @@ answers on the Enterprise ``…/publishers/google/models/{m}:predict`` paths
 or ``GOOGLE_GEMINI_BASE_URL``.
 """
 
-from .recording import RecordedRequest
+from .recording import RecordedRequest, RequestLog
 from .server import OfflineServer, shared_server, start_server
 from .text import SIMULATED_LINE, SIMULATED_MARK
 
@@ -19,6 +19,7 @@ __all__ = [
     "SIMULATED_MARK",
     "OfflineServer",
     "RecordedRequest",
+    "RequestLog",
     "shared_server",
     "start_server",
 ]

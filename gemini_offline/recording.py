@@ -1,8 +1,15 @@
-"""The request log: what each call to the offline server carried, minus the credentials."""
+"""The request log: what each call to the offline server carried, minus the credentials.
+
+Recording is off by default: a log keeps every body (base64 images included), so a
+long-running server — the app's in-process demo server above all — must not grow with its
+traffic. A test that reads the log turns it on with ``start_server(record=True)`` or
+``srv.log.start()``.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,3 +109,58 @@ class RecordedRequest:
         """The ``parameters`` of an Imagen ``predict`` body, camelCased (``{}`` otherwise)."""
         value = self._normalized.get("parameters")
         return value if isinstance(value, dict) else {}
+
+
+class RequestLog:
+    """A thread-safe list of :class:`RecordedRequest`, filled only while recording."""
+
+    def __init__(self, *, active: bool = False) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[RecordedRequest] = []
+        self._active = active
+
+    @property
+    def active(self) -> bool:
+        """Whether requests are being recorded."""
+        return self._active
+
+    def start(self, *, clear: bool = True) -> RequestLog:
+        """Record from now on (emptying the log first unless ``clear=False``)."""
+        with self._lock:
+            if clear:
+                self._entries.clear()
+            self._active = True
+        return self
+
+    def stop(self, *, clear: bool = True) -> None:
+        """Stop recording (and, unless ``clear=False``, free what was recorded)."""
+        with self._lock:
+            self._active = False
+            if clear:
+                self._entries.clear()
+
+    def clear(self) -> None:
+        """Empty the log; recording stays on or off as it was."""
+        with self._lock:
+            self._entries.clear()
+
+    def add(self, request: RecordedRequest) -> None:
+        """Append ``request`` if recording is on."""
+        with self._lock:
+            if self._active:
+                self._entries.append(request)
+
+    @property
+    def entries(self) -> list[RecordedRequest]:
+        """A snapshot of the log, oldest first."""
+        with self._lock:
+            return list(self._entries)
+
+    def last(self, action: str = "generateContent") -> RecordedRequest | None:
+        """The most recent request with ``action``, or None."""
+        with self._lock:
+            return next((r for r in reversed(self._entries) if r.action == action), None)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)

@@ -31,7 +31,7 @@ from .imagen import parse_predict, predictions
 from .keys import normalize
 from .models import find_imagen, find_model, list_page
 from .options import ServerOptions
-from .recording import SECRET_HEADERS, RecordedRequest, key_hint
+from .recording import SECRET_HEADERS, RecordedRequest, RequestLog, key_hint
 from .request import decode_attachments, parse_generate_request
 from .responses import plan_reply
 from .tokens import count_prompt, modality_details
@@ -91,14 +91,19 @@ class OfflineServer:
     """A local, Gemini-compatible HTTP server running in a daemon thread."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, *, options: ServerOptions | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        options: ServerOptions | None = None,
+        record: bool = False,
     ) -> None:
         self.host = host
         self.options = options or ServerOptions.resolve()
         self._httpd = _HTTPServer((host, port), self)
         self._thread: threading.Thread | None = None
-        self._requests: list[RecordedRequest] = []
-        self._lock = threading.Lock()
+        #: The request log; off unless ``record=True`` or ``log.start()``.
+        self.log = RequestLog(active=record)
         self._stopping = threading.Event()
         #: Fault and variation counters, one set per caller (see :mod:`.callers`).
         self.callers = Callers()
@@ -145,27 +150,19 @@ class OfflineServer:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
 
-    # -- request log ----------------------------------------------------------------------
+    # -- request log (see :class:`RequestLog`; empty unless recording) --------------------
     @property
     def requests(self) -> list[RecordedRequest]:
         """A snapshot of the request log, oldest first."""
-        with self._lock:
-            return list(self._requests)
+        return self.log.entries
 
     def clear_requests(self) -> None:
         """Empty the request log."""
-        with self._lock:
-            self._requests.clear()
+        self.log.clear()
 
     def last(self, action: str = "generateContent") -> RecordedRequest | None:
         """The most recent request with ``action``, or None."""
-        with self._lock:
-            return next((r for r in reversed(self._requests) if r.action == action), None)
-
-    def record(self, request: RecordedRequest) -> None:
-        """Append to the request log (called by the handler)."""
-        with self._lock:
-            self._requests.append(request)
+        return self.log.last(action)
 
     # -- helpers for the handler ----------------------------------------------------------
     def pause(self, seconds: float) -> None:
@@ -183,10 +180,12 @@ def start_server(
     latency_ms: float | None = None,
     timeout_sleep_s: float | None = None,
     retry_delay_s: float | None = None,
+    record: bool = False,
 ) -> OfflineServer:
     """Start an :class:`OfflineServer` in a daemon thread and return it, already listening.
 
-    Unset options come from the ``GEMINI_OFFLINE_*`` environment variables.
+    Unset options come from the ``GEMINI_OFFLINE_*`` environment variables. ``record=True``
+    keeps a log of every request (for tests; it grows with the traffic).
     """
     options = ServerOptions.resolve(
         chunk_words=chunk_words,
@@ -195,7 +194,7 @@ def start_server(
         timeout_sleep_s=timeout_sleep_s,
         retry_delay_s=retry_delay_s,
     )
-    return OfflineServer(host, port, options=options).start()
+    return OfflineServer(host, port, options=options, record=record).start()
 
 
 _shared: OfflineServer | None = None
@@ -203,7 +202,10 @@ _shared_lock = threading.Lock()
 
 
 def shared_server() -> OfflineServer:
-    """The process-wide server, started on first use (thread-safe) and never stopped."""
+    """The process-wide server, started on first use (thread-safe) and never stopped.
+
+    It does not record requests unless a caller turns its ``log`` on.
+    """
     global _shared
     with _shared_lock:
         if _shared is None:
@@ -297,19 +299,20 @@ class _Handler(BaseHTTPRequestHandler):
         bearer = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
         self.caller = self.app.callers.get(api_key or bearer or None)
         headers = {k.lower(): v for k, v in self.headers.items() if k.lower() not in SECRET_HEADERS}
-        self.app.record(
-            RecordedRequest(
-                method=method,
-                path=path,
-                api_version=version,
-                model=model.removeprefix("models/") if model else None,
-                action=action,
-                query=query,
-                body=body if isinstance(body, dict) else None,
-                headers=headers,
-                key_hint=key_hint(api_key),
+        if self.app.log.active:
+            self.app.log.add(
+                RecordedRequest(
+                    method=method,
+                    path=path,
+                    api_version=version,
+                    model=model.removeprefix("models/") if model else None,
+                    action=action,
+                    query=query,
+                    body=body if isinstance(body, dict) else None,
+                    headers=headers,
+                    key_hint=key_hint(api_key),
+                )
             )
-        )
         logger.debug("%s %s", method, path)
         try:
             if enterprise:

@@ -40,15 +40,19 @@ KEY_VARS = (
 
 @pytest.fixture
 def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator:
-    """The shared offline server, with an empty request log and no key anywhere."""
+    """The shared offline server, recording into an empty request log, and no key anywhere.
+
+    The log is on only for the test (the app's shared server does not record by itself)
+    and is emptied and turned off again afterwards.
+    """
     for name in KEY_VARS:
         monkeypatch.delenv(name, raising=False)
     st.cache_resource.clear()
     st.cache_data.clear()
     server = shared_server()
-    server.clear_requests()
+    server.log.start()
     yield server
-    server.clear_requests()
+    server.log.stop()
 
 
 @pytest.fixture

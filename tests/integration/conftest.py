@@ -1,7 +1,7 @@
 """Integration fixtures: the real google-genai SDK talking HTTP to gemini_offline.
 
-One server per test module (no pacing delays, short fault timings); the request log is
-cleared before every test so each test sees only its own calls.
+One server per test module (no pacing delays, short fault timings), recording requests;
+the request log is cleared before every test so each test sees only its own calls.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ TIMEOUT_MS = 10_000
 
 @pytest.fixture(scope="module")
 def srv() -> Iterator[OfflineServer]:
-    server = start_server(port=0, chunk_delay_ms=0, timeout_sleep_s=3, retry_delay_s=0)
+    server = start_server(port=0, chunk_delay_ms=0, timeout_sleep_s=3, retry_delay_s=0, record=True)
     yield server
     server.stop()
 
