@@ -121,4 +121,7 @@ def test_failures_before_the_first_chunk(page, offline, directive, message):
 
 def test_blocked_prompt_in_a_stream(page, offline):
     run_prompt(page, "Explain how AI works [[block:SAFETY]]")
-    assert "Prompt blocked (SAFETY)" in " ".join(w.value for w in page.main.warning)
+    assert (
+        "Prompt blocked (SAFETY)** — The prompt was blocked by the safety filters. Rephrase it "
+        "or relax the safety settings in the sidebar."
+    ) in " ".join(w.value for w in page.main.warning)

@@ -266,7 +266,12 @@ FAULTS = [
     ("[[fault:timeout]]", "error", "timed out"),
     ("[[fault:cut]]", "error", "connection dropped"),
     ("[[fault:midstream]]", "error", "500 INTERNAL"),
-    ("[[block:SAFETY]]", "warning", "Prompt blocked (SAFETY)"),
+    (
+        "[[block:SAFETY]]",
+        "warning",
+        "Prompt blocked (SAFETY)** — The prompt was blocked by the safety filters. Rephrase it "
+        "or relax the safety settings in the sidebar.",
+    ),
     ("[[finish:SAFETY]]", "info", "safety filters"),
     ("[[finish:RECITATION]]", "info", "reciting"),
 ]
@@ -304,6 +309,9 @@ def test_bad_key_gets_a_clear_message_and_stays_offline(app, offline, monkeypatc
     assert "API key not valid" in " ".join(e.value for e in app.sidebar.error)
     assert "Offline demo" in " ".join(i.value for i in app.info)
     assert app.session_state["connection.api_key"] is None
+    # the rejected key is not left in the password box (nor anywhere on the page)
+    assert app.sidebar.text_input(key="connection.key_input").value == ""
+    assert "invalid-key" not in all_text(app)
 
 
 def test_a_pasted_key_is_used_and_never_rendered_back(app, offline, monkeypatch):
@@ -316,7 +324,9 @@ def test_a_pasted_key_is_used_and_never_rendered_back(app, offline, monkeypatch)
     run_prompt(app, "Hello there [[fault:400]]")
     run_prompt(app, "Hello there")
     assert offline.last("generateContent").key_hint == hashlib.sha256(key.encode()).hexdigest()[:12]
-    assert all(t.value == "" for t in app.sidebar.text_input)
+    # an accepted key is swapped for "Forget my key"; no input holds it
+    assert "Forget my key" in [b.label for b in app.sidebar.button]
+    assert key not in [t.value for t in app.sidebar.text_input]
     assert key not in all_text(app)
     assert all(
         key not in str(v)
