@@ -25,6 +25,7 @@ from playground.conversation import (
 )
 from playground.errors import BadInput, PlaygroundError
 from playground.gemini import build_chat_request
+from playground.markdown import unfetch_images
 from playground.settings import GenerationSettings
 
 CONVERSATION = "chat.conversation"
@@ -116,9 +117,9 @@ def submit_message(link: Connected, text: str, files: Sequence) -> None:
 def render_turn_body(turn: Turn) -> None:
     if turn.thoughts:
         with st.expander("Thoughts", icon=":material/psychology:"):
-            st.markdown(turn.thoughts)
+            st.markdown(unfetch_images(turn.thoughts))
     if turn.text:
-        st.markdown(turn.text)
+        st.markdown(unfetch_images(turn.text))
     for blob in turn.images:
         st.image(blob.data, width=240)
 

@@ -1,6 +1,7 @@
 """Render a Reply: answer, thought summaries, images, candidates, usage and finish reason.
 
-Model output is rendered as Markdown with HTML left escaped (never unsafe_allow_html).
+Model output is rendered as Markdown with HTML left escaped (never unsafe_allow_html) and
+its images turned into links (`unfetch_images`), so the browser fetches nothing it chose.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ import json
 
 import streamlit as st
 
+from playground.markdown import unfetch_images
 from playground.reply import Candidate, Reply
 
 
 def _render_candidate(candidate: Candidate, *, as_json: bool) -> None:
     if candidate.thoughts:
         with st.expander("Thoughts", icon=":material/psychology:"):
-            st.markdown(candidate.thoughts)
+            st.markdown(unfetch_images(candidate.thoughts))
     for part in candidate.parts:
         if part.kind == "text":
             if as_json:
@@ -24,7 +26,7 @@ def _render_candidate(candidate: Candidate, *, as_json: bool) -> None:
                     continue
                 except json.JSONDecodeError:
                     pass
-            st.markdown(part.text)
+            st.markdown(unfetch_images(part.text))
         elif part.kind == "image":
             st.image(part.data, output_format="PNG")
         elif part.kind in ("code", "code_result"):
