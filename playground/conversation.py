@@ -9,6 +9,7 @@ rerun or a page switch never breaks it.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -21,7 +22,7 @@ from playground.reply import Reply
 
 FILE_FORMAT = "gemini-playground/conversation"
 FILE_VERSION = 1
-MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024  # = server.maxUploadSize in .streamlit/config.toml
 
 Role = Literal["user", "model"]
 Status = Literal["ok", "failed", "stopped", "cut"]
@@ -210,83 +211,227 @@ class Conversation:
     def from_file(
         cls, data: bytes, name: str = "conversation.json"
     ) -> tuple[Conversation, dict[str, Any]]:
-        """Parse a conversation file; BadInput with a clear reason if it is not one."""
-        remedy = "Choose a conversation file downloaded from this app's Chat page."
-        if len(data) > MAX_FILE_BYTES:
-            raise BadInput(
-                f"“{name}” is {len(data) / 2**20:.1f} MB; conversation files are limited to "
-                f"{MAX_FILE_BYTES // 2**20} MB.",
-                "Remove some images from the conversation, or start a new one.",
-                kind="file_too_large",
-            )
+        """Parse and check a whole conversation file; BadInput with a clear reason if it is
+        not one. Nothing is built until every turn has passed, so a caller can replace its
+        chat only with a file that is entirely good."""
         try:
-            document = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return _read_file(data, name)
+        except BadInput:
+            raise
+        except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise BadInput(
-                f"“{name}” is not valid JSON ({exc}).", remedy, kind="bad_file"
+                f"“{name}” could not be read as a conversation ({type(exc).__name__}).",
+                _REMEDY,
+                kind="bad_file",
             ) from None
-        if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
-            raise BadInput(
-                f"“{name}” is not a Gemini Playground conversation file.",
-                remedy,
-                kind="foreign_file",
-            )
-        version = document.get("version")
-        if not isinstance(version, int) or version > FILE_VERSION or version < 1:
-            raise BadInput(
-                f"“{name}” uses conversation format version {version!r}; this app reads "
-                f"version {FILE_VERSION}.",
-                "Update the app, or export the conversation again.",
-                kind="bad_version",
-            )
-        raw_turns = document.get("turns")
-        if not isinstance(raw_turns, list):
-            raise BadInput(f"“{name}” has no list of turns.", remedy, kind="bad_file")
-        turns: list[Turn] = []
-        for number, raw in enumerate(raw_turns, start=1):
-            turns.append(_turn_from_file(raw, number, name, remedy))
-        meta = {
-            "model": document.get("model") if isinstance(document.get("model"), str) else None,
-            "system_instruction": document.get("system_instruction")
-            if isinstance(document.get("system_instruction"), str)
-            else "",
-        }
-        return cls(turns), meta
 
 
-def _turn_from_file(raw: Any, number: int, name: str, remedy: str) -> Turn:
-    problem = f"“{name}”, turn {number}"
-    if not isinstance(raw, dict) or raw.get("role") not in ("user", "model"):
+_REMEDY = "Choose a conversation file downloaded from this app's Chat page."
+MAX_TURNS = 2_000
+MAX_JSON_DEPTH = 64
+FILE_IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
+_PART_FIELDS = {
+    "text": "text",
+    "thought": "thought",
+    "thought_signature": "thought_signature",
+    "thoughtSignature": "thought_signature",
+    "inline_data": "inline_data",
+    "inlineData": "inline_data",
+    "executable_code": "executable_code",
+    "executableCode": "executable_code",
+    "code_execution_result": "code_execution_result",
+    "codeExecutionResult": "code_execution_result",
+}
+_PAYLOAD_FIELDS = ("text", "inline_data", "executable_code", "code_execution_result")
+_STAT_COUNTS = ("prompt_tokens", "output_tokens", "thought_tokens", "total_tokens")
+_STAT_TEXTS = ("finish_reason", "finish_explanation", "model_version")
+_MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,127}")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
+_OPENERS_RUN = re.compile(r"[\[{]{" + str(MAX_JSON_DEPTH + 1) + "}")
+
+
+def _bad(message: str, kind: str = "bad_file") -> BadInput:
+    return BadInput(message, _REMEDY, kind=kind)
+
+
+def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when the JSON text nests arrays/objects deeper than `limit` — found without
+    recursing: strings are cut out, then innermost bracket pairs are peeled `limit` times."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    for _ in range(limit):
+        if not brackets:
+            return False
+        peeled = _EMPTY_PAIR.sub("", brackets)
+        if peeled == brackets:  # unbalanced: deep if a long run of openers is left
+            return _OPENERS_RUN.search(brackets) is not None
+        brackets = peeled
+    return bool(brackets) and _EMPTY_PAIR.search(brackets) is not None
+
+
+def _read_file(data: bytes, name: str) -> tuple[Conversation, dict[str, Any]]:
+    if len(data) > MAX_FILE_BYTES:
         raise BadInput(
-            f'{problem}: each turn needs a role of "user" or "model".', remedy, kind="bad_file"
+            f"“{name}” is {len(data) / 2**20:.1f} MB; conversation files are limited to "
+            f"{MAX_FILE_BYTES // 2**20} MB.",
+            "Remove some images from the conversation, or start a new one.",
+            kind="file_too_large",
         )
     try:
-        content = types.Content.model_validate(raw.get("content") or {})
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _bad(f"“{name}” is not valid JSON ({exc}).") from None
+    if json_too_deep(text):
+        raise _bad(
+            f"“{name}” nests its data more than {MAX_JSON_DEPTH} levels deep; a conversation "
+            "file never does."
+        )
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _bad(f"“{name}” is not valid JSON ({exc}).") from None
+    except RecursionError:
+        raise _bad(f"“{name}” nests its data too deeply; a conversation file never does.") from None
+    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
+        raise _bad(f"“{name}” is not a Gemini Playground conversation file.", "foreign_file")
+    version = document.get("version")
+    if type(version) is not int or version > FILE_VERSION or version < 1:
+        raise BadInput(
+            f"“{name}” uses conversation format version {version!r}; this app reads "
+            f"version {FILE_VERSION}.",
+            "Update the app, or export the conversation again.",
+            kind="bad_version",
+        )
+    raw_turns = document.get("turns")
+    if not isinstance(raw_turns, list):
+        raise _bad(f"“{name}” has no list of turns.")
+    if len(raw_turns) > MAX_TURNS:
+        raise BadInput(
+            f"“{name}” has {len(raw_turns):,} turns; the Chat page restores at most {MAX_TURNS:,}.",
+            "Split the conversation, or keep only its latest turns.",
+            kind="too_many_turns",
+        )
+    model = document.get("model")
+    if model is not None and not (isinstance(model, str) and _MODEL_ID.fullmatch(model)):
+        raise _bad(f"“{name}”: “model” must be a model id such as gemini-2.5-flash.")
+    instruction = document.get("system_instruction", "")
+    if not isinstance(instruction, str):
+        raise _bad(f"“{name}”: “system_instruction” must be text.")
+    turns = [_turn_from_file(raw, number, name) for number, raw in enumerate(raw_turns, 1)]
+    return Conversation(turns), {"model": model, "system_instruction": instruction}
+
+
+def _check_parts(raw_parts: Any, role: str, problem: str) -> None:
+    if not isinstance(raw_parts, list):
+        raise _bad(f"{problem}: “content.parts” must be a list.")
+    if not raw_parts and role == "user":
+        raise _bad(f"{problem}: a user message needs at least one part (text or image).")
+    for index, part in enumerate(raw_parts, start=1):
+        where = f"{problem}, part {index}"
+        if not isinstance(part, dict):
+            raise _bad(f"{where}: each part must be an object.")
+        fields = {}
+        for key, value in part.items():
+            if key not in _PART_FIELDS:
+                raise _bad(f"{where}: “{key}” is not a part this app saves.")
+            fields[_PART_FIELDS[key]] = value
+        payloads = [f for f in _PAYLOAD_FIELDS if f in fields]
+        if len(payloads) > 1 or not (payloads or "thought_signature" in fields):
+            raise _bad(f"{where}: a part holds exactly one of text, an image or code.")
+        if "text" in fields and not isinstance(fields["text"], str):
+            raise _bad(f"{where}: “text” must be a string.")
+        if "thought" in fields and not isinstance(fields["thought"], bool):
+            raise _bad(f"{where}: “thought” must be true or false.")
+        if "thought_signature" in fields and not isinstance(fields["thought_signature"], str):
+            raise _bad(f"{where}: “thought_signature” must be base64 text.")
+        blob = fields.get("inline_data")
+        if blob is not None:
+            if not isinstance(blob, dict) or not isinstance(blob.get("data"), str):
+                raise _bad(f"{where}: an image needs base64 “data”.")
+            mime = blob.get("mime_type", blob.get("mimeType"))
+            if mime not in FILE_IMAGE_TYPES:
+                raise _bad(
+                    f"{where}: images of type {mime!r} are not accepted; a conversation "
+                    "holds PNG, JPEG or WebP images only."
+                )
+
+
+def _check_images(content: types.Content, problem: str) -> None:
+    """Every image must decode (Pillow, with media.py's checks) as the type it claims."""
+    from playground.media import NATIVE_MIME, check_image
+
+    for index, part in enumerate(content.parts or [], start=1):
+        blob = part.inline_data
+        if blob is None:
+            continue
+        where = f"{problem}, part {index}"
+        try:
+            checked = check_image(f"image {index}", blob.data or b"")
+        except BadInput as exc:
+            raise _bad(f"{where}: {exc.message}") from None
+        formats = {mime: fmt for fmt, mime in NATIVE_MIME.items()}
+        if checked.mime_type != blob.mime_type or checked.note:
+            raise _bad(
+                f"{where}: the image is labelled {blob.mime_type} but does not decode as a "
+                f"{formats.get(blob.mime_type or '', 'supported')} image of sendable size."
+            )
+
+
+def _stats_from_file(raw: Any, problem: str) -> TurnStats | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _bad(f"{problem}: “stats” must be an object or null.")
+    known = set(TurnStats.__dataclass_fields__)
+    for key, value in raw.items():
+        if key not in known:
+            raise _bad(f"{problem}: “stats.{key}” is not a figure this app saves.")
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if key in _STAT_COUNTS and not (type(value) is int and value >= 0):
+            raise _bad(f"{problem}: “stats.{key}” must be a whole number ≥ 0, not {value!r}.")
+        if key == "latency_s" and not (number and 0 <= value < 1e7):
+            raise _bad(f"{problem}: “stats.latency_s” must be seconds ≥ 0, not {value!r}.")
+        if key == "first_token_s" and value is not None and not (number and 0 <= value < 1e7):
+            raise _bad(f"{problem}: “stats.first_token_s” must be seconds or null.")
+        if key in _STAT_TEXTS and value is not None and not isinstance(value, str):
+            raise _bad(f"{problem}: “stats.{key}” must be text or null.")
+    return TurnStats(**raw)
+
+
+def _turn_from_file(raw: Any, number: int, name: str) -> Turn:
+    problem = f"“{name}”, turn {number}"
+    if not isinstance(raw, dict) or raw.get("role") not in ("user", "model"):
+        raise _bad(f'{problem}: each turn needs a role of "user" or "model".')
+    role = raw["role"]
+    raw_content = raw.get("content")
+    if not isinstance(raw_content, dict):
+        raise _bad(f"{problem}: “content” must be an object with a list of parts.")
+    if set(raw_content) - {"role", "parts"}:
+        extra = sorted(set(raw_content) - {"role", "parts"})[0]
+        raise _bad(f"{problem}: “content.{extra}” is not part of a conversation turn.")
+    if raw_content.get("role") not in (None, role):
+        raise _bad(f"{problem}: the content's role does not match the turn.")
+    _check_parts(raw_content.get("parts"), role, problem)
+    try:
+        content = types.Content.model_validate(raw_content)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise BadInput(
-            f"{problem}: invalid content at {where} ({first['msg']}).", remedy, kind="bad_file"
-        ) from None
-    if content.role not in (None, raw["role"]):
-        raise BadInput(
-            f"{problem}: the content's role does not match the turn.", remedy, kind="bad_file"
-        )
+        raise _bad(f"{problem}: invalid content at {where} ({first['msg']}).") from None
+    _check_images(content, problem)
     status = raw.get("status", "ok")
     if status not in ("ok", "failed", "stopped", "cut"):
-        status = "ok"
-    stats = None
-    if isinstance(raw.get("stats"), dict):
-        try:
-            stats = TurnStats(**raw["stats"])
-        except TypeError:
-            stats = None
+        raise _bad(f"{problem}: status {status!r} is not one of ok, failed, stopped, cut.")
+    note = raw.get("note", "")
+    if not isinstance(note, str | None):
+        raise _bad(f"{problem}: “note” must be text.")
     return Turn(
-        role=raw["role"],
-        content=content.model_copy(update={"role": raw["role"]}),
+        role=role,
+        content=content.model_copy(update={"role": role}),
         status=status,
-        note=str(raw.get("note") or ""),
-        stats=stats,
+        note=note or "",
+        stats=_stats_from_file(raw.get("stats"), problem),
     )
 
 

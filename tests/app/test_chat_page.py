@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
+
+from gemini_offline.tokens import count_tokens
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "conversations"
 
 
 @pytest.fixture
@@ -66,7 +72,15 @@ def test_three_turns_and_the_third_request_carries_the_full_history(chat, offlin
     assert texts(contents) == [text for _, text in shown[:5]]
     assert [name for name, _ in shown] == ["user", "assistant"] * 3
     assert "turn 3" in shown[-1][1] and "2 dogs" in shown[-1][1]
-    assert all(c.value for c in chat.chat_message[-1].caption)  # usage · latency · finish
+    # Under the reply: output tokens (as the server counts the shown text) · latency · finish.
+    captions = [c.value for c in chat.chat_message[-1].caption]
+    assert len(captions) == 1, captions
+    figures = re.fullmatch(
+        r"([\d,]+) output tokens · ([\d,]+) thought tokens · (\d+\.\d\d) s · STOP", captions[0]
+    )
+    assert figures, captions[0]
+    assert int(figures[1].replace(",", "")) == count_tokens(shown[-1][1]) > 0
+    assert int(figures[2].replace(",", "")) > 0  # the default model thinks
 
 
 def test_thought_signatures_are_resent(chat, offline):
@@ -204,16 +218,66 @@ def test_download_upload_round_trip_keeps_images_and_signatures(chat, offline):
             ).encode(),
             "turn 1",
         ),
-        (b" " * (26 * 1024 * 1024), "conversation files are limited to 25 MB"),
+        (b" " * (21 * 1024 * 1024), "conversation files are limited to 20 MB"),
     ],
 )
 def test_bad_uploads_leave_the_chat_untouched(chat, offline, data, message):
+    assert_refused_and_untouched(chat, offline, data, message)
+
+
+def assert_refused_and_untouched(chat: AppTest, offline, data: bytes, message: str) -> None:
+    """A bad file: a message saying what is wrong, the same chat, the chat input still there."""
     say(chat, "Hello there")
-    before = [t.content for t in conversation(chat).turns]
+    before = messages(chat)
+    turns = [(t.id, t.content, t.stats) for t in conversation(chat).turns]
     chat.file_uploader(key="chat.upload").upload("bad.json", data, "application/json").run()
-    assert not chat.exception
+    assert not chat.exception, chat.exception
     assert message in " ".join(w.value for w in chat.main.warning)
-    assert [t.content for t in conversation(chat).turns] == before
+    assert [(t.id, t.content, t.stats) for t in conversation(chat).turns] == turns
+    assert messages(chat) == before
+    assert chat.chat_input(key="chat.input")
+    say(chat, "Still here")  # the chat goes on
+    assert texts(sent_contents(offline))[:2] == [text for _, text in before]
+
+
+BAD_FIXTURES = {
+    "svg_part.json": "images of type 'image/svg+xml' are not accepted",
+    "non_numeric_stat.json": "“stats.output_tokens” must be a whole number",
+    "empty_parts.json": "a user message needs at least one part",
+    "fake_png.json": "is not an image",
+    "deep_nesting.json": "levels deep",
+}
+
+
+@pytest.mark.parametrize(("fixture", "message"), sorted(BAD_FIXTURES.items()))
+def test_bad_fixture_files_leave_the_chat_untouched(chat, offline, fixture, message):
+    assert_refused_and_untouched(chat, offline, (FIXTURES / fixture).read_bytes(), message)
+
+
+def test_a_file_with_too_many_turns_is_refused(chat, offline):
+    from playground.conversation import MAX_TURNS
+
+    turn = {"role": "user", "content": {"parts": [{"text": "hi"}]}}
+    data = json.dumps(
+        {
+            "format": "gemini-playground/conversation",
+            "version": 1,
+            "turns": [turn] * (MAX_TURNS + 1),
+        }
+    ).encode()
+    assert_refused_and_untouched(chat, offline, data, f"restores at most {MAX_TURNS:,}")
+
+
+def test_images_in_a_restored_reply_are_shown_as_links(chat, offline):
+    data = (FIXTURES / "remote_image_reply.json").read_bytes()
+    chat.file_uploader(key="chat.upload").upload("cat.json", data, "application/json").run()
+    assert not chat.exception
+    reply = chat.chat_message[1].markdown[0].value
+    assert reply == (
+        "Here is a cat: [Image: a cat (https\\://example.com/cat.png)]"
+        "(<https://example.com/cat.png>) and `![kept](https://example.com/code.png)` in code."
+    )
+    assert "![a cat]" not in reply
 
 
 def test_an_image_attachment_reaches_the_server(chat, offline):
@@ -239,6 +303,44 @@ def test_context_token_count(chat, offline):
     say(chat, "Hello there")
     captions = " ".join(c.value for c in chat.main.caption)
     assert "Context:" in captions and "of 1,048,576 tokens" in captions
+
+
+def long_history(words: int) -> bytes:
+    return json.dumps(
+        {
+            "format": "gemini-playground/conversation",
+            "version": 1,
+            "model": "gemini-2.5-flash",
+            "turns": [
+                {"role": "user", "content": {"parts": [{"text": "Tell me everything."}]}},
+                {"role": "model", "content": {"parts": [{"text": "w " * words}]}},
+            ],
+        }
+    ).encode()
+
+
+def context_warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.main.warning if "of the model's input limit" in w.value]
+
+
+def test_a_context_near_the_input_limit_is_warned_about(chat, offline):
+    # 700,004 tokens (the server's count) = 67 % of Flash's 1,048,576-token input: no warning.
+    chat.file_uploader(key="chat.upload").upload(
+        "shorter.json", long_history(700_000), "application/json"
+    ).run()
+    assert not chat.exception
+    assert "Context: 700,004 of 1,048,576 tokens" in " ".join(c.value for c in chat.main.caption)
+    assert context_warnings(chat) == []
+    # 880,004 tokens = 84 %: past the 80 % mark, the page warns.
+    chat.file_uploader(key="chat.upload").upload(
+        "longer.json", long_history(880_000), "application/json"
+    ).run()
+    assert not chat.exception
+    assert "Context: 880,004 of 1,048,576 tokens" in " ".join(c.value for c in chat.main.caption)
+    assert context_warnings(chat) == [
+        "The conversation uses 84% of the model's input limit. Delete old turns, start a new "
+        "chat, or pick a model with a larger context."
+    ]
 
 
 FAULTS = [
