@@ -15,6 +15,10 @@ directives removed, so the reply talks about the rest of the prompt.
 ``[[finish:NO_IMAGE]]``     (also IMAGE_SAFETY, IMAGE_PROHIBITED_CONTENT, …) a candidate with
                             no content and that ``finishReason``, on image models too
 ``[[text-only]]``           an image model answers in words only (no image part), STOP
+``[[image-mime:TYPE]]``     an image model's image parts carry ``mimeType`` TYPE:
+                            ``image/svg+xml`` gets an SVG document holding a ``<script>``,
+                            ``text/html`` an HTML document; any other type the usual PNG
+                            bytes, labelled TYPE (for testing how clients treat the label)
 ==========================  ===============================================================
 """
 
@@ -27,8 +31,11 @@ from dataclasses import dataclass
 from .errors import STATUS_BY_CODE, ApiError, invalid_argument
 
 DIRECTIVE_RE = re.compile(
-    r"\[\[\s*(?:(fault|block|finish)\s*:\s*([^\]\s]*)|(text-only))\s*\]\]", re.IGNORECASE
+    r"\[\[\s*(?:(fault|block|finish|image-mime)\s*:\s*([^\]\s]*)|(text-only))\s*\]\]",
+    re.IGNORECASE,
 )
+#: A MIME type as ``[[image-mime:…]]`` accepts it: ``type/subtype``.
+_MIME_RE = re.compile(r"^[a-z0-9][\w.+-]*/[a-z0-9][\w.+-]*$", re.IGNORECASE)
 _COUNTED_RE = re.compile(r"^(\d{3})(?:x(\d+))?$", re.IGNORECASE)
 
 FAULT_CODES = (400, 403, 404, 429, 500, 503, 504)
@@ -106,6 +113,8 @@ class Directives:
     finish: str | None = None
     #: ``[[text-only]]``: an image model answers in words, without an image.
     text_only: bool = False
+    #: ``[[image-mime:TYPE]]``: the ``mimeType`` (and, for SVG/HTML, the body) of image parts.
+    image_mime: str | None = None
 
 
 def parse_directives(text: str) -> tuple[str, Directives]:
@@ -122,6 +131,13 @@ def parse_directives(text: str) -> tuple[str, Directives]:
         kind, value = match.group(1).lower(), match.group(2)
         if kind == "fault":
             _parse_fault(value, found)
+        elif kind == "image-mime":
+            if not _MIME_RE.match(value):
+                raise invalid_argument(
+                    f"Unknown gemini_offline directive {match.group(0)}; give a MIME type "
+                    "such as [[image-mime:image/svg+xml]] or [[image-mime:text/html]]."
+                )
+            found["image_mime"] = value.lower()
         elif kind == "block":
             found["block"] = _checked(value.upper(), BLOCK_REASONS, match.group(0))
         else:

@@ -138,9 +138,30 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def image_part(data: bytes) -> dict[str, Any]:
-    """An ``inlineData`` PNG part (standard base64, as the real API sends)."""
-    return {"inlineData": {"mimeType": "image/png", "data": _b64(data)}}
+#: What ``[[image-mime:TYPE]]`` sends instead of the PNG, for the types that are documents:
+#: active content a client must never run or render as a page.
+MIME_DOCUMENTS: dict[str, bytes] = {
+    "image/svg+xml": (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        b"<script>alert(1)</script></svg>"
+    ),
+    "text/html": (
+        b"<!DOCTYPE html><html><head><title>gemini_offline</title></head><body>"
+        b"<script>alert(1)</script><p>Not an image (image-mime directive).</p></body></html>"
+    ),
+}
+
+
+def image_part(data: bytes, mime_type: str | None = None) -> dict[str, Any]:
+    """An ``inlineData`` image part (standard base64, as the real API sends).
+
+    ``mime_type`` (from ``[[image-mime:…]]``) relabels the part; for the document types of
+    :data:`MIME_DOCUMENTS` the PNG is replaced by that document.
+    """
+    if mime_type is None:
+        return {"inlineData": {"mimeType": "image/png", "data": _b64(data)}}
+    body = MIME_DOCUMENTS.get(mime_type, data)
+    return {"inlineData": {"mimeType": mime_type, "data": _b64(body)}}
 
 
 #: Offset of per-call drawing seeds, so they never coincide with small user seeds.
@@ -187,7 +208,7 @@ def plan_image_parts(
     for text, picture in zip(texts, pngs, strict=True):
         if with_text and text:
             parts.append({"text": text})
-        parts.append(image_part(png_bytes(picture)))
+        parts.append(image_part(png_bytes(picture), req.directives.image_mime))
     return parts, IMAGE_TOKENS[image_size] * len(pngs)
 
 

@@ -414,3 +414,56 @@ def test_request_log_shows_the_image_config(client: genai.Client, srv: OfflineSe
 
     assert srv.last().image_config == {"aspectRatio": "4:5", "imageSize": "2K"}
     assert srv.last().images_in == 0
+
+
+SVG_DOCUMENT = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<script>alert(1)</script></svg>"
+)
+
+
+def inline_parts(reply) -> list[types.Blob]:
+    return [p.inline_data for p in reply.parts or [] if p.inline_data]
+
+
+def test_image_mime_svg_returns_an_svg_document_labelled_svg(client: genai.Client) -> None:
+    reply = draw(client, "A red kite [[image-mime:image/svg+xml]]")
+
+    [blob] = inline_parts(reply)
+    assert blob.mime_type == "image/svg+xml"
+    assert blob.data == SVG_DOCUMENT
+    assert "kite" in reply.text and "[[" not in reply.text
+
+
+def test_image_mime_html_returns_an_html_document(client: genai.Client) -> None:
+    reply = draw(client, "A red kite [[image-mime:text/html]]", modalities=("IMAGE",))
+
+    [blob] = inline_parts(reply)
+    assert blob.mime_type == "text/html"
+    assert blob.data.startswith(b"<!DOCTYPE html>") and b"<script>" in blob.data
+
+
+def test_image_mime_other_types_label_the_usual_png(client: genai.Client) -> None:
+    plain = draw(client, "A red kite", seed=7)
+    labelled = draw(client, "A red kite [[image-mime:image/jpeg]]", seed=7)
+
+    [png] = inline_parts(plain)
+    [blob] = inline_parts(labelled)
+    assert png.mime_type == "image/png" and blob.mime_type == "image/jpeg"
+    assert blob.data == png.data and blob.data.startswith(b"\x89PNG")
+
+
+def test_image_mime_applies_to_every_picture_of_an_interleaved_reply(
+    client: genai.Client,
+) -> None:
+    reply = draw(client, "An illustrated recipe for paella [[image-mime:image/svg+xml]]")
+
+    blobs = inline_parts(reply)
+    assert len(blobs) >= 3
+    assert {b.mime_type for b in blobs} == {"image/svg+xml"}
+    assert {b.data for b in blobs} == {SVG_DOCUMENT}
+
+
+def test_image_mime_needs_a_mime_type(client: genai.Client) -> None:
+    error = rejected(lambda: draw(client, "A red kite [[image-mime:svg]]"))
+    assert "[[image-mime:svg]]" in error.message and "image/svg+xml" in error.message

@@ -23,6 +23,8 @@ from gemini_offline.faults import Directives, FaultCounter, fault_error, parse_d
             "Explain tides [[fault:500x2]] [[finish:STOP]]",
             Directives(fault_code=500, fault_times=2, finish="STOP"),
         ),
+        ("Explain tides [[image-mime:image/SVG+xml]]", Directives(image_mime="image/svg+xml")),
+        ("[[Image-Mime: text/html]] Explain tides", Directives(image_mime="text/html")),
     ],
 )
 def test_directives_are_found_and_stripped(prompt: str, expected: Directives) -> None:
@@ -33,7 +35,15 @@ def test_directives_are_found_and_stripped(prompt: str, expected: Directives) ->
 
 
 @pytest.mark.parametrize(
-    "bad", ["[[fault:418]]", "[[fault:slow]]", "[[block:MEAN]]", "[[finish:DONE]]"]
+    "bad",
+    [
+        "[[fault:418]]",
+        "[[fault:slow]]",
+        "[[block:MEAN]]",
+        "[[finish:DONE]]",
+        "[[image-mime:svg]]",
+        "[[image-mime:]]",
+    ],
 )
 def test_unknown_directive_values_are_a_400(bad: str) -> None:
     with pytest.raises(ApiError) as caught:
