@@ -28,8 +28,11 @@ def test_a_streamed_reply_visibly_grows(page, app_url):
     page.locator('[data-testid="stChatMessage"], [data-testid="stMarkdownContainer"]').filter(
         has_text="AI"
     ).last.wait_for()
+    shown = "() => document.querySelector('[data-testid=\"stMain\"]').innerText.length"
     first = screenshot(page, "stream-01-early")
-    time.sleep(0.8)
+    early_length = page.evaluate(shown)
+    # wait until more of the reply has arrived on the page, then look again
+    page.wait_for_function(f"() => ({shown})() > {early_length + 40}", timeout=30_000)
     second = screenshot(page, "stream-02-later")
     difference = ImageChops.difference(
         Image.open(first).convert("RGB"), Image.open(second).convert("RGB")
@@ -72,7 +75,11 @@ def test_a_multi_turn_chat_with_an_image(page, app_url, tmp_path):
     chat_input.press("Enter")
     expect(page.locator('[data-testid="stChatMessage"]')).to_have_count(4, timeout=30_000)
     expect(page.get_by_text("turn 2", exact=False).first).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("Simulated by gemini_offline")).to_have_count(2, timeout=30_000)
+    messages = page.locator('[data-testid="stChatMessage"]')
+    for reply in (messages.nth(1), messages.nth(3)):  # user, model, user, model
+        expect(reply).to_contain_text("Simulated by gemini_offline", timeout=30_000)
+    for question in (messages.nth(0), messages.nth(2)):
+        expect(question).not_to_contain_text("Simulated by gemini_offline")
     settle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "chat-01-two-turns")
