@@ -14,10 +14,20 @@ from components.connection import Connected
 from components.errors import retry_toast, show_error
 from components.prompt import IMAGE_TYPES
 from playground.catalog import ModelInfo
-from playground.conversation import Conversation, Turn, TurnStats
+from playground.conversation import Conversation
 from playground.errors import BadInput, PlaygroundError
-from playground.gemini import GenerateRequest, build_chat_request, build_request
-from playground.images import ImageOutcome, edit_message, outcome_from_reply
+from playground.gemini import GenerateRequest
+from playground.images import (
+    ImageOutcome,
+    call_progress,
+    check_inputs,
+    edit_chat_turn,
+    imagen_outcome,
+    mode_request,
+    run_calls,
+    summarize_run,
+    unsupported_message,
+)
 from playground.media import ImageStore, StoredImage, check_image, zip_images
 from playground.settings import (
     DEFAULT_IMAGE_MODEL,
@@ -104,6 +114,8 @@ def render_outcome(outcome: ImageOutcome, key: str, max_width: int = MAX_SHOWN_W
     for position, (kind, value) in enumerate(outcome.parts):
         if kind == "text":
             st.markdown(value)
+        elif kind == "unsupported":
+            st.warning(unsupported_message(value), icon=":material/broken_image:")
         else:
             image = store().get(value)
             show_image(image, caption=f"{image.width}×{image.height} px", max_width=max_width)
@@ -249,110 +261,32 @@ def _run_calls(link: Connected, request: GenerateRequest, count: int) -> list[Im
     with st.status(f"Generating {count} {noun}…", expanded=True) as status:
 
         def done(index: int, result: object) -> None:
-            what = "failed" if isinstance(result, PlaygroundError) else "ready"
-            status.write(f"Call {index + 1} {what} after {time.perf_counter() - started:.1f} s")
+            status.write(call_progress(index, result, time.perf_counter() - started))
 
-        results = link.gemini.generate_many(request, count, on_done=done)
-        outcomes = [
-            ImageOutcome(error=r)
-            if isinstance(r, PlaygroundError)
-            else outcome_from_reply(r, store())
-            for r in results
-        ]
-        made = sum(len(o.image_digests) for o in outcomes)
+        outcomes = run_calls(link.gemini, request, count, store(), on_done=done)
+        summary = summarize_run(outcomes, time.perf_counter() - started)
         status.update(
-            label=f"{made} image{'s' if made != 1 else ''} in "
-            f"{time.perf_counter() - started:.1f} s",
-            state="error" if made == 0 or any(o.error for o in outcomes) else "complete",
+            label=summary.label,
+            state="error" if summary.failed else "complete",
             expanded=False,
         )
     return outcomes
 
 
-def mode_request(
+def _history() -> list[types.Content]:
+    chat: Conversation = st.session_state[EDIT_CHAT]
+    return chat.history()
+
+
+def request_for(
     mode: str,
     prompt: str,
     references: Sequence[StoredImage],
     settings: ImageSettings | ImagenSettings,
 ) -> GenerateRequest | None:
-    """The request a mode sends for these inputs (None for Imagen, or with no input)."""
-    if not isinstance(settings, ImageSettings) or not (prompt.strip() or references):
-        return None
-    if mode == "Generate":
-        return build_request(settings, prompt)
-    if mode == "Edit":
-        return GenerateRequest(
-            settings.model, (edit_message(prompt, references),), settings.to_config()
-        )
-    single = settings.model_copy(update={"number_of_images": 1})
-    chat: Conversation = st.session_state[EDIT_CHAT]
-    return build_chat_request(
-        single, chat.history(), edit_message(prompt, references), stream=False
-    )
-
-
-def _run_generate(link: Connected, prompt: str, settings: ImageSettings) -> None:
-    request = mode_request("Generate", prompt, (), settings)
-    assert request is not None
-    outcomes = _run_calls(link, request, settings.number_of_images)
-    st.session_state[RESULT] = ("Generate", outcomes, ())
-    remember(outcomes, prompt, "Generate")
-
-
-def _run_edit(
-    link: Connected, prompt: str, references: Sequence[StoredImage], settings: ImageSettings
-) -> None:
-    if not references:
-        raise BadInput(
-            "Upload at least one image to edit.",
-            "Add a reference image above, then press Edit.",
-            kind="no_image",
-        )
-    request = GenerateRequest(
-        settings.model, (edit_message(prompt, references),), settings.to_config()
-    )
-    outcomes = _run_calls(link, request, settings.number_of_images)
-    sources = tuple(r.digest for r in references)
-    st.session_state[RESULT] = ("Edit", outcomes, sources)
-    remember(outcomes, prompt, "Edit", sources)
-
-
-def _run_edit_chat(
-    link: Connected, prompt: str, references: Sequence[StoredImage], settings: ImageSettings
-) -> None:
-    chat: Conversation = st.session_state[EDIT_CHAT]
-    request = mode_request("Edit chat", prompt, references, settings)
-    assert request is not None
-    message = request.contents[-1]
-    st.session_state[SENT_UPLOADS] |= {r.digest for r in references}
-    with st.spinner("Editing…", show_time=True):
-        reply = link.gemini.generate(request, on_retry=retry_toast)
-    outcome = outcome_from_reply(reply, store())
-    chat.add_user(message)
-    content = outcome.content or types.Content(role="model", parts=[])
-    model_turn = chat.add(Turn("model", content, stats=TurnStats.from_reply(reply)))
-    st.session_state[EDIT_OUTCOMES][model_turn.id] = outcome
-    remember([outcome], prompt, "Edit chat", tuple(r.digest for r in references))
-
-
-def _run_imagen(link: Connected, prompt: str, settings: ImagenSettings) -> None:
-    with st.spinner("Generating with Imagen…", show_time=True):
-        response = link.gemini.generate_images(settings.model, prompt, settings.to_config())
-    digests, filtered = [], []
-    for generated in response.generated_images or []:
-        if generated.image and generated.image.image_bytes:
-            image = store().add(
-                generated.image.image_bytes, generated.image.mime_type or "image/png"
-            )
-            digests.append(image.digest)
-        elif generated.rai_filtered_reason:
-            filtered.append(generated.rai_filtered_reason)
-    outcome = ImageOutcome(
-        parts=tuple(("image", d) for d in digests),
-        why_no_image=f"Imagen filtered the result: {'; '.join(filtered)}" if filtered else None,
-    )
-    st.session_state[RESULT] = ("Imagen", [outcome], ())
-    remember([outcome], prompt, "Imagen")
+    """The request the mode would send now (for Get code and for the run itself)."""
+    history = _history() if mode == "Edit chat" else ()
+    return mode_request(mode, prompt, references, settings, history)
 
 
 def run_mode(
@@ -364,31 +298,30 @@ def run_mode(
 ) -> None:
     """Run the chosen mode; an error is kept in session state and shown, nothing is lost."""
     st.session_state[ERROR] = None
+    sources = tuple(r.digest for r in references)
     try:
-        if mode == "Edit chat":
-            if not prompt.strip() and not references:
-                raise BadInput(
-                    "Write an instruction (or upload an image to start from).",
-                    "Then press Send.",
-                    kind="empty_prompt",
-                )
-        elif not prompt.strip():
-            raise BadInput(
-                "The prompt is empty.",
-                "Describe the image you want, then run.",
-                kind="empty_prompt",
-            )
-        if mode == "Imagen":
-            assert isinstance(settings, ImagenSettings)
-            _run_imagen(link, prompt, settings)
+        check_inputs(mode, prompt, references)
+        if isinstance(settings, ImagenSettings):
+            with st.spinner("Generating with Imagen…", show_time=True):
+                response = link.gemini.generate_images(settings.model, prompt, settings.to_config())
+            outcomes = [imagen_outcome(response, store())]
+            st.session_state[RESULT] = (mode, outcomes, ())
+            remember(outcomes, prompt, mode)
             return
-        assert isinstance(settings, ImageSettings)
-        if mode == "Generate":
-            _run_generate(link, prompt, settings)
-        elif mode == "Edit":
-            _run_edit(link, prompt, references, settings)
-        else:
-            _run_edit_chat(link, prompt, references, settings)
+        request = request_for(mode, prompt, references, settings)
+        assert request is not None  # check_inputs refused every input without one
+        if mode == "Edit chat":
+            with st.spinner("Editing…", show_time=True):
+                turn, outcome = edit_chat_turn(
+                    link.gemini, st.session_state[EDIT_CHAT], request, store(), retry_toast
+                )
+            st.session_state[SENT_UPLOADS] |= set(sources)  # sent once, kept in the chat
+            st.session_state[EDIT_OUTCOMES][turn.id] = outcome
+            remember([outcome], prompt, mode, sources)
+            return
+        outcomes = _run_calls(link, request, settings.number_of_images)
+        st.session_state[RESULT] = (mode, outcomes, sources if mode == "Edit" else ())
+        remember(outcomes, prompt, mode, sources)
     except PlaygroundError as error:
         st.session_state[ERROR] = error
 

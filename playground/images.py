@@ -7,14 +7,24 @@ with the seed's tip to ask explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from google.genai import types
+from PIL import UnidentifiedImageError
 
-from playground.errors import PlaygroundError
+from playground.conversation import Conversation, Turn, TurnStats
+from playground.errors import BadInput, PlaygroundError
+from playground.gemini import (
+    Gemini,
+    GenerateRequest,
+    RetryCallback,
+    build_chat_request,
+    build_request,
+)
 from playground.media import ImageStore, StoredImage
 from playground.reply import FINISH_EXPLANATIONS, Reply
+from playground.settings import ImagenSettings, ImageSettings
 
 NO_IMAGE_TIP = (
     "Ask for the image explicitly, e.g. “generate an image of …”, “provide images as you go "
@@ -33,13 +43,18 @@ IMAGE_FINISH_REASONS = {
     "SAFETY",
     "PROHIBITED_CONTENT",
 }
+MODES = ("Generate", "Edit", "Edit chat", "Imagen")
+# Raster types the page decodes and shows; any other "image" part (SVG, HTML, …) is never
+# decoded or rendered, only named.
+RASTER_MIME = frozenset({"image/png", "image/jpeg", "image/webp", "image/gif"})
 
 
 @dataclass(frozen=True)
 class ImageOutcome:
     """The result of one image call."""
 
-    parts: tuple[tuple[str, str], ...] = ()  # ("text", text) | ("image", digest)
+    # ("text", text) | ("image", digest) | ("unsupported", MIME type of a part not shown)
+    parts: tuple[tuple[str, str], ...] = ()
     finish_reason: str | None = None
     why_no_image: str | None = None
     error: PlaygroundError | None = None
@@ -54,6 +69,30 @@ class ImageOutcome:
     def text(self) -> str:
         return "\n\n".join(value for kind, value in self.parts if kind == "text")
 
+    @property
+    def unsupported(self) -> list[str]:
+        """MIME types of the parts that came back but are not raster images."""
+        return [value for kind, value in self.parts if kind == "unsupported"]
+
+
+def unsupported_message(mime_type: str) -> str:
+    """What the page says instead of showing a part it does not display."""
+    return (
+        f"**Unsupported image part.** The model returned a `{mime_type}` part, which this "
+        "page does not display (it shows PNG, JPEG, WebP and GIF images only); nothing "
+        "from it was rendered. Ask again for a picture."
+    )
+
+
+def _store_image(store: ImageStore, data: bytes, mime_type: str) -> StoredImage | None:
+    """Store a raster image part; None for any other type or bytes that do not decode."""
+    if mime_type.lower() not in RASTER_MIME:
+        return None
+    try:
+        return store.add(data, mime_type)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None
+
 
 def outcome_from_reply(reply: Reply, store: ImageStore) -> ImageOutcome:
     """Store the reply's images and describe the outcome; explain a missing image."""
@@ -63,12 +102,17 @@ def outcome_from_reply(reply: Reply, store: ImageStore) -> ImageOutcome:
         if part.kind == "text":
             parts.append(("text", part.text))
         elif part.kind == "image":
-            parts.append(("image", store.add(part.data, part.mime_type).digest))
+            stored = _store_image(store, part.data, part.mime_type)
+            if stored is None:
+                parts.append(("unsupported", part.mime_type))
+            else:
+                parts.append(("image", stored.digest))
     if content is not None:
         # Share the stored bytes with the history, so each image is held once.
         content = _share_bytes(content, store)
     why = None
-    if not any(kind == "image" for kind, _ in parts):
+    kinds = {kind for kind, _ in parts}
+    if "image" not in kinds and "unsupported" not in kinds:
         why = why_no_image(reply)
     return ImageOutcome(
         parts=tuple(parts),
@@ -100,10 +144,11 @@ def _share_bytes(content: types.Content, store: ImageStore) -> types.Content:
     for part in content.parts or []:
         blob = part.inline_data
         if blob is not None and blob.data and not part.thought:
-            stored = store.add(blob.data, blob.mime_type or "image/png")
-            part = part.model_copy(
-                update={"inline_data": blob.model_copy(update={"data": stored.data})}
-            )
+            stored = _store_image(store, blob.data, blob.mime_type or "image/png")
+            if stored is not None:
+                part = part.model_copy(
+                    update={"inline_data": blob.model_copy(update={"data": stored.data})}
+                )
         parts.append(part)
     return content.model_copy(update={"parts": parts})
 
@@ -120,9 +165,133 @@ def edit_message(instruction: str, references: Sequence[StoredImage]) -> types.C
     return types.Content(role="user", parts=parts)
 
 
-@dataclass
-class ImagenResult:
-    """Imagen's answer: images by digest, and the reasons any sample was filtered."""
+# --- running a mode --------------------------------------------------------------------
 
-    digests: list[str] = field(default_factory=list)
-    filtered: list[str] = field(default_factory=list)
+
+def check_inputs(mode: str, prompt: str, references: Sequence[StoredImage]) -> None:
+    """Refuse what a mode cannot send, with a clear message (BadInput)."""
+    if mode == "Edit chat":
+        if not prompt.strip() and not references:
+            raise BadInput(
+                "Write an instruction (or upload an image to start from).",
+                "Then press Send.",
+                kind="empty_prompt",
+            )
+        return
+    if not prompt.strip():
+        raise BadInput(
+            "The prompt is empty.",
+            "Describe the image you want, then run.",
+            kind="empty_prompt",
+        )
+    if mode == "Edit" and not references:
+        raise BadInput(
+            "Upload at least one image to edit.",
+            "Add a reference image above, then press Edit.",
+            kind="no_image",
+        )
+
+
+def mode_request(
+    mode: str,
+    prompt: str,
+    references: Sequence[StoredImage],
+    settings: ImageSettings | ImagenSettings,
+    history: Sequence[types.Content] = (),
+) -> GenerateRequest | None:
+    """The request a mode sends for these inputs (None for Imagen, or with no input).
+
+    Generate: the prompt alone. Edit: the instruction, then the reference images.
+    Edit chat: one call a turn, on the conversation's `history`.
+    """
+    if not isinstance(settings, ImageSettings) or not (prompt.strip() or references):
+        return None
+    if mode == "Generate":
+        return build_request(settings, prompt)
+    if mode == "Edit":
+        return GenerateRequest(
+            settings.model, (edit_message(prompt, references),), settings.to_config()
+        )
+    single = settings.model_copy(update={"number_of_images": 1})
+    return build_chat_request(single, history, edit_message(prompt, references), stream=False)
+
+
+def outcome_of(result: Reply | PlaygroundError, store: ImageStore) -> ImageOutcome:
+    """One call's result as an outcome: its parts, or the error it failed with."""
+    if isinstance(result, PlaygroundError):
+        return ImageOutcome(error=result)
+    return outcome_from_reply(result, store)
+
+
+def run_calls(
+    gemini: Gemini,
+    request: GenerateRequest,
+    count: int,
+    store: ImageStore,
+    on_done: Callable[[int, Reply | PlaygroundError], None] | None = None,
+) -> list[ImageOutcome]:
+    """`count` calls of the same request in parallel, as outcomes in call order.
+
+    A failed call is an outcome holding its error; the others stand.
+    """
+    results = gemini.generate_many(request, count, on_done=on_done)
+    return [outcome_of(result, store) for result in results]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """How a run of parallel calls went, for its status line."""
+
+    label: str
+    failed: bool  # no image at all, or at least one call failed
+
+
+def summarize_run(outcomes: Sequence[ImageOutcome], elapsed_s: float) -> RunSummary:
+    made = sum(len(o.image_digests) for o in outcomes)
+    return RunSummary(
+        label=f"{made} image{'s' if made != 1 else ''} in {elapsed_s:.1f} s",
+        failed=made == 0 or any(o.error for o in outcomes),
+    )
+
+
+def call_progress(index: int, result: object, elapsed_s: float) -> str:
+    what = "failed" if isinstance(result, PlaygroundError) else "ready"
+    return f"Call {index + 1} {what} after {elapsed_s:.1f} s"
+
+
+def edit_chat_turn(
+    gemini: Gemini,
+    chat: Conversation,
+    request: GenerateRequest,
+    store: ImageStore,
+    on_retry: RetryCallback | None = None,
+) -> tuple[Turn, ImageOutcome]:
+    """Send one edit-chat turn; on success add the message and the model turn to `chat`.
+
+    A failed call raises its PlaygroundError and leaves the chat as it was.
+    """
+    reply = gemini.generate(request, on_retry=on_retry)
+    outcome = outcome_from_reply(reply, store)
+    chat.add_user(request.contents[-1])
+    content = outcome.content or types.Content(role="model", parts=[])
+    turn = chat.add(Turn("model", content, stats=TurnStats.from_reply(reply)))
+    return turn, outcome
+
+
+def imagen_outcome(response: types.GenerateImagesResponse, store: ImageStore) -> ImageOutcome:
+    """Imagen's answer as an outcome: its images, and why any sample was filtered."""
+    parts: list[tuple[str, str]] = []
+    filtered: list[str] = []
+    for generated in response.generated_images or []:
+        if generated.image and generated.image.image_bytes:
+            mime = generated.image.mime_type or "image/png"
+            stored = _store_image(store, generated.image.image_bytes, mime)
+            parts.append(("image", stored.digest) if stored else ("unsupported", mime))
+        elif generated.rai_filtered_reason:
+            filtered.append(generated.rai_filtered_reason)
+    why = None
+    if filtered:
+        why = f"Imagen filtered the result: {'; '.join(filtered)}"
+    elif not parts:
+        why = f"Imagen returned no image. {NO_IMAGE_TIP}"
+    return ImageOutcome(parts=tuple(parts), why_no_image=why)

@@ -24,6 +24,9 @@ MAX_PIXELS = 50_000_000  # larger images are refused as possible decompression b
 MAX_INLINE_BYTES = 7 * 1024 * 1024  # per image; the whole request must stay under 20 MB
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_SIDE = 3072
+# The only decoders Pillow may use on untrusted bytes (JPEG also opens cameras' MPO files).
+# Keeps plug-ins such as EPS (which runs Ghostscript) away from uploads and model replies.
+DECODERS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def check_image(name: str, data: bytes) -> Attachment:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=DECODERS)
             fmt = image.format or ""
             if image.width * image.height > MAX_PIXELS:
                 raise BadInput(
@@ -133,7 +136,7 @@ EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "im
 
 def thumbnail(data: bytes, max_side: int = THUMBNAIL_SIDE) -> tuple[bytes, int, int]:
     """A small JPEG (PNG when transparent) for galleries, and the full image's size."""
-    with Image.open(io.BytesIO(data)) as image:
+    with Image.open(io.BytesIO(data), formats=DECODERS) as image:
         width, height = image.size
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info

@@ -8,18 +8,17 @@ from components.images import (
     ERROR,
     image_controls,
     imagen_controls,
-    mode_request,
     reference_uploader,
     render_edit_chat,
     render_gallery,
     render_result,
+    request_for,
     run_mode,
 )
 from components.session import connected
-from playground.images import SYNTHID_NOTE
+from playground.images import MODES, SYNTHID_NOTE
 from playground.settings import ImageSettings
 
-MODES = ["Generate", "Edit", "Edit chat", "Imagen"]
 PLACEHOLDERS = {
     "Generate": "e.g. Generate an illustrated recipe for a paella",
     "Edit": "e.g. Add a llama next to me",
@@ -30,7 +29,10 @@ PLACEHOLDERS = {
 st.title("Images", anchor=False)
 st.caption(f":material/verified: {SYNTHID_NOTE}")
 link = connected()
-mode = st.segmented_control("Mode", MODES, key="images.mode", persist_state="session") or MODES[0]
+mode = (
+    st.segmented_control("Mode", list(MODES), key="images.mode", persist_state="session")
+    or MODES[0]
+)
 
 if mode == "Imagen":
     if link.plan.mode != "enterprise":
@@ -66,7 +68,7 @@ cols = st.columns([1, 1.3, 4], vertical_alignment="center")
 clicked = cols[0].button(labels[mode], key="images.run", type="primary", icon=":material/brush:")
 if mode != "Imagen":
     with cols[1]:
-        get_code(mode_request(mode, prompt, references, settings), key="images.code")
+        get_code(request_for(mode, prompt, references, settings), key="images.code")
 if clicked:
     run_mode(link, mode, prompt, references, settings)
 

@@ -3,10 +3,10 @@
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from playground.errors import BadInput
-from playground.media import MAX_INLINE_BYTES, check_image
+from playground.media import MAX_INLINE_BYTES, ImageStore, check_image
 
 
 def encoded(fmt: str, size=(40, 30), mode="RGB", **save) -> bytes:
@@ -73,3 +73,17 @@ def test_oversize_image_is_downscaled_with_a_note():
     a = check_image("big.png", buffer.getvalue())
     assert len(a.data) <= MAX_INLINE_BYTES and a.width < 3000
     assert "downscaled from 3000×3000" in a.note
+
+
+EPS = (
+    b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n%%EndComments\n"
+    b"newpath 0 0 moveto 10 10 lineto stroke\nshowpage\n%%EOF\n"
+)
+
+
+def test_only_raster_decoders_touch_untrusted_bytes():
+    """An EPS file (which Pillow would hand to Ghostscript) is not decoded at all."""
+    with pytest.raises(BadInput, match="not an image Gemini can read"):
+        check_image("drawing.png", EPS)
+    with pytest.raises(UnidentifiedImageError):
+        ImageStore().add(EPS, "image/png")
