@@ -9,12 +9,48 @@ import pytest
 from PIL import Image, ImageStat
 from streamlit.testing.v1 import AppTest
 
+from tests.app.conftest import APP
+
+# Timeouts follow the work: drawing an offline image costs about 0.1 s a megapixel on an
+# idle machine (measured: 1K 0.13 s, 2K 0.22 s, 4K 0.52 s per call, end to end), and calls
+# made in parallel share the same cores. LOAD_FACTOR leaves room for a loaded 2-core machine
+# shared by several test runs; nothing below is a tight timer.
+MEGAPIXELS = {"1K": 1, "2K": 4, "4K": 16}
+IDLE_S_PER_MEGAPIXEL = 0.1
+LOAD_FACTOR = 20
+MIN_REQUEST_S = 2.0  # the AppTest default (tests/app/conftest.py)
+PAGE_S = 20.0  # the app's own run: the page, the sidebar, the catalogue
+
+
+def request_timeout(size: str = "1K", images: int = 1) -> float:
+    """The app's per-request timeout for drawing `images` images of `size` at once."""
+    work = IDLE_S_PER_MEGAPIXEL * MEGAPIXELS[size] * images
+    return max(MIN_REQUEST_S, LOAD_FACTOR * work)
+
+
+def run_timeout(size: str = "1K", images: int = 1) -> float:
+    """AppTest's timeout for one script run that draws them (the calls run in parallel)."""
+    return PAGE_S + request_timeout(size, images)
+
 
 @pytest.fixture
-def images(app: AppTest) -> AppTest:
-    app.switch_page("views/images.py").run()
-    assert not app.exception, app.exception
-    return app
+def open_images(offline, monkeypatch):
+    """Open the Images page in a fresh app whose timeouts suit the work the test asks for."""
+
+    def open_page(size: str = "1K", images: int = 1) -> AppTest:
+        monkeypatch.setenv("PLAYGROUND_TIMEOUT_S", str(request_timeout(size, images)))
+        at = AppTest.from_file(APP, default_timeout=run_timeout(size, images))
+        at.run()
+        at.switch_page("views/images.py").run()
+        assert not at.exception, at.exception
+        return at
+
+    return open_page
+
+
+@pytest.fixture
+def images(open_images) -> AppTest:
+    return open_images()
 
 
 def mode(at: AppTest, name: str) -> AppTest:
@@ -80,7 +116,8 @@ def test_generate_shows_an_image_with_the_asked_aspect_ratio(images, offline):
     assert "1 image in" in images.main.status[0].label
 
 
-def test_number_of_images_makes_parallel_calls(images, offline):
+def test_number_of_images_makes_parallel_calls(open_images, offline):
+    images = open_images(images=3)
     images.slider(key="images.count").set_value(3)
     run(images, "Generate an image of a lighthouse")
     assert len(generate_requests(offline)) == 3
@@ -88,7 +125,8 @@ def test_number_of_images_makes_parallel_calls(images, offline):
     assert any(b.label == "Download all (zip)" for b in images.main.download_button)
 
 
-def test_image_size_is_sent_where_supported(images, offline):
+def test_image_size_is_sent_where_supported(open_images, offline):
+    images = open_images(size="2K")
     images.selectbox(key="images.model").select("gemini-3.1-flash-image")
     images.selectbox(key="images.size").select("2K").run()
     run(images, "Generate an image of a mountain")
@@ -99,7 +137,8 @@ def test_image_size_is_sent_where_supported(images, offline):
     assert images.selectbox(key="images.size").options == ["1K"]
 
 
-def test_interleaved_recipe_keeps_the_order_of_parts(images, offline):
+def test_interleaved_recipe_keeps_the_order_of_parts(open_images, offline):
+    images = open_images(images=4)  # one call draws a picture per step
     run(images, "Generate an illustrated recipe for a paella")
     _, outcomes, _ = images.session_state["images.result"]
     kinds = [kind for kind, _ in outcomes[0].parts]
@@ -190,9 +229,8 @@ def test_imagen_in_enterprise_mode(offline, monkeypatch):
     monkeypatch.setenv("GOOGLE_GENAI_USE_VERTEXAI", "true")
     monkeypatch.setenv("GOOGLE_API_KEY", "enterprise-express-key")
     monkeypatch.setenv("GOOGLE_VERTEX_BASE_URL", offline.url)
-    from tests.app.conftest import APP
-
-    at = AppTest.from_file(APP, default_timeout=30)
+    monkeypatch.setenv("PLAYGROUND_TIMEOUT_S", str(request_timeout(images=2)))
+    at = AppTest.from_file(APP, default_timeout=run_timeout(images=2))
     at.run()
     at.switch_page("views/images.py").run()
     mode(at, "Imagen")
@@ -212,3 +250,14 @@ def test_gallery_keeps_every_image_once(images, offline):
     digests = [item.digest for item in gallery(images)]
     assert len(digests) == len(set(digests)) == len(store(images))
     assert images.main.subheader[-1].value.startswith("Gallery (")
+
+
+@pytest.mark.parametrize("mime_type", ["image/svg+xml", "text/html"])
+def test_a_non_raster_image_part_is_named_not_rendered(images, offline, mime_type):
+    run(images, f"A cat [[image-mime:{mime_type}]]")
+    warning = " ".join(w.value for w in images.main.warning)
+    assert "Unsupported image part" in warning and f"`{mime_type}`" in warning
+    assert not images.main.image  # neither drawn nor embedded
+    assert not [b for b in images.main.download_button if b.label == "Download"]
+    assert not gallery(images) and len(store(images)) == 0
+    assert "0 images in" in images.main.status[0].label
