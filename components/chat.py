@@ -2,7 +2,8 @@
 editor, the conversation file controls, and sending a turn.
 
 The conversation lives in `st.session_state["chat.conversation"]` as SDK Contents; every
-action edits that and reruns, so the page is always drawn from the stored history.
+action edits that (through playground/chat.py, which makes every decision) and reruns, so
+the page is always drawn from the stored history.
 """
 
 from __future__ import annotations
@@ -10,19 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import streamlit as st
-from google.genai import types
 
 from components.code import get_code
 from components.connection import Connected, token_count
 from components.errors import retry_toast, show_error
 from components.streaming import recover_interrupted, stream_live
-from playground.conversation import (
-    SEED_HISTORY,
-    STATUS_WORDS,
-    Conversation,
-    Turn,
-    text_content,
-)
+from playground import chat as turns_logic
+from playground.conversation import STATUS_WORDS, Conversation, Turn, text_content
 from playground.errors import BadInput, PlaygroundError
 from playground.gemini import build_chat_request
 from playground.markdown import unfetch_images
@@ -32,7 +27,6 @@ CONVERSATION = "chat.conversation"
 INFLIGHT = "chat.inflight"
 ASSISTANT_AVATAR = ":material/auto_awesome:"
 WINDOW_STEP = 40
-CONTEXT_WARNING_SHARE = 0.8
 
 
 def conversation() -> Conversation:
@@ -56,56 +50,34 @@ def chat_settings() -> GenerationSettings:
 def recover() -> None:
     """A reply interrupted by Stop (or any rerun) becomes a "stopped" turn."""
     run = recover_interrupted(INFLIGHT)
-    if run is not None and run.reply is not None:
-        if run.reply.text or run.reply.thoughts:
-            conversation().add_reply(run.reply, status="stopped")
-        else:
-            pending = conversation().pending_user_turn()
-            if pending is not None:
-                pending.status, pending.note = "failed", "Stopped before any reply arrived."
-                conversation().touch()
+    if run is not None:
+        turns_logic.record_stop(conversation(), run.reply)
 
 
 def send(link: Connected, user_turn: Turn) -> None:
     """Stream the model's answer to `user_turn` (already in the conversation)."""
     chat = conversation()
-    position = chat.index(user_turn.id)
-    user_turn.status, user_turn.note = "ok", ""
-    request = build_chat_request(chat_settings(), chat.history(position), user_turn.content)
+    history = turns_logic.prepare_send(chat, user_turn)
+    request = build_chat_request(chat_settings(), history, user_turn.content)
     with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
-        run = link.gemini.stream(
-            request,
-            on_retry=retry_toast,
-        )
+        run = link.gemini.stream(request, on_retry=retry_toast)
         reply = stream_live(run, INFLIGHT)
-    error = run.error
-    if reply.candidates and (reply.text or reply.thoughts or not error):
-        status = "ok" if error is None else "cut"
-        chat.add_reply(reply, status=status, note=error.message if error else "")
-    elif reply.blocked:
-        chat.add_reply(reply)
-    else:
-        user_turn.status = "failed"
-        user_turn.note = f"{error.title}: {error.message} {error.remedy}" if error else "No reply."
-        chat.touch()
+    turns_logic.record_outcome(chat, user_turn, reply, run.error)
 
 
 def submit_message(link: Connected, text: str, files: Sequence) -> None:
     """A new message from the chat input: check its images, add it, stream the answer."""
     from playground.media import check_image
 
-    parts: list[types.Part] = []
-    if text.strip():
-        parts.append(types.Part.from_text(text=text))
     try:
-        for file in files:
-            parts.append(check_image(file.name, file.getvalue()).to_part())
+        images = [check_image(file.name, file.getvalue()).to_part() for file in files]
     except BadInput as problem:
         st.session_state["chat.notice"] = (problem, text)
         return
-    if not parts:
+    content = turns_logic.new_message(text, images)
+    if content is None:
         return
-    turn = conversation().add_user(types.Content(role="user", parts=parts))
+    turn = conversation().add_user(content)
     with st.chat_message("user"):
         render_turn_body(turn)
     send(link, turn)
@@ -122,28 +94,6 @@ def render_turn_body(turn: Turn) -> None:
         st.markdown(unfetch_images(turn.text))
     for blob in turn.images:
         st.image(blob.data, width=240)
-
-
-def _stats_line(turn: Turn) -> str:
-    stats = turn.stats
-    if stats is None:
-        return ""
-    parts = [f"{stats.output_tokens:,} output tokens", f"{stats.latency_s:.2f} s"]
-    if stats.thought_tokens:
-        parts.insert(1, f"{stats.thought_tokens:,} thought tokens")
-    if stats.finish_reason:
-        parts.append(stats.finish_reason)
-    return " · ".join(parts)
-
-
-def _menu_options(turn: Turn, is_last: bool) -> list[str]:
-    options = ["Copy"]
-    if turn.role == "user":
-        options.append("Edit & resend")
-    elif is_last:
-        options.append("Regenerate")
-    options.append("Delete")
-    return options
 
 
 def render_turn(turn: Turn, is_last: bool) -> str | None:
@@ -166,10 +116,10 @@ def render_turn(turn: Turn, is_last: bool) -> str | None:
             st.code(turn.text or turn.thoughts, language=None, wrap_lines=True)
             st.caption("Use the copy icon at the top right of the box.")
         cols = st.columns([8, 1], vertical_alignment="center")
-        cols[0].caption(_stats_line(turn))
+        cols[0].caption(turns_logic.stats_line(turn))
         return cols[1].menu_button(
             "",
-            _menu_options(turn, is_last),
+            turns_logic.menu_options(turn, is_last),
             key=f"chat.menu.{turn.id}",
             icon=":material/more_horiz:",
             type="tertiary",
@@ -179,8 +129,7 @@ def render_turn(turn: Turn, is_last: bool) -> str | None:
 
 def render_editor(turn: Turn) -> None:
     """Edit a user message; resending drops the later turns after a confirmation."""
-    chat = conversation()
-    later = len(chat) - chat.index(turn.id) - 1
+    later = turns_logic.later_turns(conversation(), turn.id)
     st.text_area("Edit message", value=turn.text, key="chat.edit.text")
     confirmed = True
     if later:
@@ -194,20 +143,13 @@ def render_editor(turn: Turn) -> None:
 
 
 def apply_action(link: Connected, turn: Turn, action: str) -> None:
-    chat = conversation()
-    st.session_state["chat.copying"] = None
-    if action == "Copy":
-        st.session_state["chat.copying"] = turn.id
-    elif action == "Delete":
-        chat.delete(turn.id)
-    elif action == "Edit & resend":
-        st.session_state["chat.editing"] = turn.id
+    effect = turns_logic.apply_menu(conversation(), turn.id, action)
+    st.session_state["chat.copying"] = effect.copying
+    if effect.editing is not None:
+        st.session_state["chat.editing"] = effect.editing
         st.session_state.pop("chat.edit.confirm", None)
-    elif action == "Regenerate":
-        chat.delete(turn.id)
-        pending = chat.pending_user_turn()
-        if pending is not None:
-            send(link, pending)
+    if effect.send is not None:
+        send(link, effect.send)
     st.rerun()
 
 
@@ -222,20 +164,14 @@ def handle_editor(link: Connected) -> None:
         return
     if not st.session_state.get("chat.edit.send"):
         return
-    turn = chat.turns[chat.index(editing)]
     text = st.session_state.get("chat.edit.text") or ""
-    kept = [p for p in turn.content.parts or [] if p.text is None]  # images stay
-    parts = ([types.Part.from_text(text=text)] if text.strip() else []) + kept
     st.session_state["chat.editing"] = None
-    if not parts:
-        st.session_state["chat.notice"] = (
-            BadInput("The edited message is empty.", "Type something, or delete the turn."),
-            text,
-        )
+    try:
+        turn = turns_logic.resend_edited(chat, editing, text)
+    except BadInput as problem:
+        st.session_state["chat.notice"] = (problem, text)
         return
-    position = chat.index(editing)
-    chat.truncate(position)
-    send(link, chat.add_user(types.Content(role="user", parts=parts)))
+    send(link, turn)
     st.rerun()
 
 
@@ -265,17 +201,10 @@ def render_turns(link: Connected) -> None:
 def render_retry(link: Connected) -> None:
     """A Retry button when the last turn failed or was interrupted."""
     chat = conversation()
-    if not chat.turns:
-        return
-    last = chat.turns[-1]
-    failed_user = last.role == "user" and last.status == "failed"
-    interrupted_model = last.role == "model" and last.status in ("stopped", "cut")
-    if not (failed_user or interrupted_model):
+    if not turns_logic.can_retry(chat):
         return
     if st.button("Retry", key="chat.retry", icon=":material/refresh:", type="primary"):
-        if interrupted_model:
-            chat.delete(last.id)
-        pending = chat.pending_user_turn()
+        pending = turns_logic.prepare_retry(chat)
         if pending is not None:
             send(link, pending)
         st.rerun()
@@ -285,26 +214,21 @@ def render_retry(link: Connected) -> None:
 
 
 def _add_seed_exchange() -> None:
-    user = (st.session_state.get("chat.seed.user") or "").strip()
-    model = (st.session_state.get("chat.seed.model") or "").strip()
-    if not user or not model:
-        st.session_state["chat.notice"] = (
-            BadInput("Write both the user message and the model's reply.", ""),
-            "",
+    try:
+        turns_logic.add_exchange(
+            conversation(),
+            st.session_state.get("chat.seed.user") or "",
+            st.session_state.get("chat.seed.model") or "",
         )
+    except BadInput as problem:
+        st.session_state["chat.notice"] = (problem, "")
         return
-    chat = conversation()
-    chat.add_user(text_content("user", user))
-    chat.add(Turn("model", text_content("model", model)))
     st.session_state["chat.seed.user"] = ""
     st.session_state["chat.seed.model"] = ""
 
 
 def _use_seed_example() -> None:
-    chat = conversation()
-    for user, model in SEED_HISTORY:
-        chat.add_user(text_content("user", user))
-        chat.add(Turn("model", text_content("model", model)))
+    turns_logic.add_seed_example(conversation())
 
 
 def render_starting_history() -> None:
@@ -391,21 +315,19 @@ def render_context(link: Connected, input_limit: int | None) -> None:
     chat = conversation()
     if not chat.turns:
         return
-    settings = chat_settings()
-    tokens = token_count(
-        link, settings.model, chat.history(), digest=f"chat:{chat.uid}:{chat.revision}"
+    model = chat_settings().model
+    tokens = turns_logic.context_tokens(
+        chat,
+        lambda: token_count(link, model, chat.history(), digest=f"chat:{chat.uid}:{chat.revision}"),
     )
     if tokens is None:
         st.caption("Context: — tokens")
         return
     limit_text = f" of {input_limit:,}" if input_limit else ""
     st.caption(f":material/data_usage: Context: {tokens:,}{limit_text} tokens")
-    if input_limit and tokens >= CONTEXT_WARNING_SHARE * input_limit:
-        st.warning(
-            f"The conversation uses {tokens / input_limit:.0%} of the model's input limit. "
-            "Delete old turns, start a new chat, or pick a model with a larger context.",
-            icon=":material/warning:",
-        )
+    warning = turns_logic.context_warning(tokens, input_limit)
+    if warning:
+        st.warning(warning, icon=":material/warning:")
 
 
 def render_notice() -> None:

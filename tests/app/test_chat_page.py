@@ -305,6 +305,23 @@ def test_context_token_count(chat, offline):
     assert "Context:" in captions and "of 1,048,576 tokens" in captions
 
 
+def count_requests(offline) -> list:
+    return [r for r in offline.requests if r.action == "countTokens"]
+
+
+def test_the_context_size_comes_from_the_reply_usage_without_a_count_call(chat, offline):
+    say(chat, "Hello there")
+    say(chat, "I have 2 dogs")
+    assert count_requests(offline) == []  # the replies' usage told the size
+    stats = conversation(chat).turns[-1].stats
+    captions = " ".join(c.value for c in chat.main.caption)
+    assert f"Context: {stats.prompt_tokens + stats.output_tokens:,} of" in captions
+    menu(chat, 0).click("Delete").run()  # the history changed: count it once
+    assert len(count_requests(offline)) == 1
+    chat.run()
+    assert len(count_requests(offline)) == 1  # cached per revision
+
+
 def long_history(words: int) -> bytes:
     return json.dumps(
         {
