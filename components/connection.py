@@ -1,8 +1,9 @@
 """The session's connection to Gemini: plan, cached client, catalogue, token counts.
 
-Clients built from server-side credentials (secrets, environment, offline demo) are cached
-for all sessions; a client built from a key the visitor pasted is cached for that session
-only, and the key itself lives only in that session's state.
+Clients built from server-side credentials (secrets, environment) are cached for all
+sessions; a client built from a key the visitor pasted, or for the offline demo (each
+session has its own random offline credential), is cached for that session only, and the
+key itself lives only in that session's state.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from playground.catalog import Catalog, load_catalog
 from playground.connection import (
     ConnectionPlan,
     build_client,
+    new_offline_key,
     plan_connection,
     secrets_for_redaction,
 )
@@ -28,6 +30,7 @@ from playground.gemini import Gemini, RetryPolicy
 
 SESSION_KEY = "connection.api_key"  # the pasted key (never a widget key)
 FORCE_OFFLINE = "connection.offline"
+OFFLINE_KEY = "connection.offline_key"  # this session's offline demo credential (never shown)
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,20 @@ def _secrets_key() -> str | None:
     return str(value) if value else None
 
 
+def _offline_key() -> str:
+    """This session's offline demo credential, created on first use."""
+    if not st.session_state.get(OFFLINE_KEY):
+        st.session_state[OFFLINE_KEY] = new_offline_key()
+    return st.session_state[OFFLINE_KEY]
+
+
 def current_plan() -> ConnectionPlan:
     return plan_connection(
         session_key=st.session_state.get(SESSION_KEY),
         secrets_key=_secrets_key(),
         env=os.environ,
         force_offline=bool(st.session_state.get(FORCE_OFFLINE)),
+        offline_key=_offline_key(),
     )
 
 

@@ -9,11 +9,16 @@ itself, so the app runs against any Gemini-compatible endpoint. Enterprise mode 
 with the SDK's own variables (`GOOGLE_GENAI_USE_ENTERPRISE` / `GOOGLE_GENAI_USE_VERTEXAI`).
 
 The key is wrapped in `ApiKey`, whose repr and str never show it.
+
+Offline demo visitors never share state: each session gets its own random credential
+(`new_offline_key`), so gemini_offline keeps its fault and variation counters per visitor,
+and offline clients are cached per session, not for all sessions.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -21,11 +26,11 @@ from typing import Literal
 from google import genai
 from google.genai import types
 
-OFFLINE_KEY = "offline-demo"
+OFFLINE_KEY_PREFIX = "offline-"
 DEFAULT_TIMEOUT_S = 120.0
 
 Mode = Literal["offline", "gemini", "enterprise"]
-KeySource = Literal["session", "secrets", "env"]
+KeySource = Literal["session", "secrets", "env", "offline"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,12 @@ class ConnectionPlan:
 
     @property
     def shareable(self) -> bool:
-        """A client from server-side credentials may be cached for all sessions."""
+        """A client from server-side credentials may be cached for all sessions.
+
+        Offline demo clients never are: each session has its own offline credential.
+        """
+        if self.mode == "offline":
+            return False
         return self.key is None or self.key.source != "session"
 
     @property
@@ -66,6 +76,11 @@ class ConnectionPlan:
         """Identifies the client this plan builds, without revealing the key."""
         source = self.key.source if self.key else "none"
         return f"{self.mode}|{source}|{self.base_url or ''}"
+
+
+def new_offline_key() -> str:
+    """A fresh credential for one visitor's offline demo (never shown)."""
+    return f"{OFFLINE_KEY_PREFIX}{secrets.token_hex(8)}"
 
 
 def enterprise_requested(env: Mapping[str, str]) -> bool:
@@ -82,10 +97,15 @@ def plan_connection(
     secrets_key: str | None,
     env: Mapping[str, str],
     force_offline: bool = False,
+    offline_key: str | None = None,
 ) -> ConnectionPlan:
-    """Decide how to connect. Pure: the caller passes in every source."""
+    """Decide how to connect. Pure: the caller passes in every source.
+
+    `offline_key` is the session's own offline demo credential (see `new_offline_key`).
+    """
+    offline = ApiKey(offline_key, "offline") if offline_key else None
     if force_offline:
-        return ConnectionPlan("offline", offline_reason="switched")
+        return ConnectionPlan("offline", offline, offline_reason="switched")
     base_url = env.get("GOOGLE_GEMINI_BASE_URL") or None
     if session_key and session_key.strip():
         return ConnectionPlan("gemini", ApiKey(session_key.strip(), "session"), base_url)
@@ -102,7 +122,7 @@ def plan_connection(
     for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY"):
         if env.get(name, "").strip():
             return ConnectionPlan("gemini", ApiKey(env[name].strip(), "env"), base_url)
-    return ConnectionPlan("offline", offline_reason="no_key")
+    return ConnectionPlan("offline", offline, offline_reason="no_key")
 
 
 def request_timeout_s(env: Mapping[str, str]) -> float:
@@ -131,7 +151,8 @@ def build_client(plan: ConnectionPlan, env: Mapping[str, str] | None = None) -> 
         return genai.Client(vertexai=True, http_options=options)
     if plan.mode == "offline":
         options = types.HttpOptions(base_url=offline_base_url(), timeout=timeout_ms)
-        return genai.Client(api_key=OFFLINE_KEY, http_options=options)
+        key = plan.key.value if plan.key else new_offline_key()
+        return genai.Client(api_key=key, http_options=options)
     assert plan.key is not None
     options = types.HttpOptions(base_url=plan.base_url, timeout=timeout_ms)
     return genai.Client(api_key=plan.key.value, http_options=options)

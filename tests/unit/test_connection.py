@@ -1,11 +1,24 @@
 """Key lookup order, offline fallback and key hygiene of the connection plan."""
 
-from playground.connection import ApiKey, plan_connection, request_timeout_s
+import hashlib
+
+from playground.connection import (
+    ApiKey,
+    build_client,
+    new_offline_key,
+    plan_connection,
+    request_timeout_s,
+    secrets_for_redaction,
+)
 
 
-def plan(session=None, secrets=None, env=None, offline=False):
+def plan(session=None, secrets=None, env=None, offline=False, offline_key=None):
     return plan_connection(
-        session_key=session, secrets_key=secrets, env=env or {}, force_offline=offline
+        session_key=session,
+        secrets_key=secrets,
+        env=env or {},
+        force_offline=offline,
+        offline_key=offline_key,
     )
 
 
@@ -39,12 +52,46 @@ def test_enterprise_mode_from_the_sdk_variables():
 
 
 def test_only_server_side_clients_are_shared():
-    assert (
-        plan().shareable
-        and plan(secrets="s").shareable
-        and plan(env={"GEMINI_API_KEY": "e"}).shareable
-    )
+    assert plan(secrets="s").shareable and plan(env={"GEMINI_API_KEY": "e"}).shareable
     assert not plan("pasted").shareable
+    assert not plan().shareable  # offline demo: per session
+    assert not plan(offline_key=new_offline_key()).shareable
+    assert not plan("pasted", offline=True, offline_key=new_offline_key()).shareable
+
+
+def test_each_session_has_its_own_offline_credential():
+    first, second = new_offline_key(), new_offline_key()
+    assert first != second
+    assert first.startswith("offline-") and len(first) == len("offline-") + 16
+    for offline in (False, True):
+        p = plan(offline=offline, offline_key=first)
+        assert (p.mode, p.key) == ("offline", ApiKey(first, "offline"))
+        assert not p.shareable
+        # redacted from anything shown, and never in the plan's repr or cache id
+        assert secrets_for_redaction(p) == (first,)
+        for text in (repr(p), str(p), p.cache_id):
+            assert first not in text
+    # a real key still wins over the session's offline credential
+    assert plan("pasted", offline_key=first).key == ApiKey("pasted", "session")
+
+
+def test_the_offline_client_sends_the_sessions_credential():
+    from gemini_offline import shared_server
+
+    server = shared_server()
+    server.log.start()
+    keys = [new_offline_key(), new_offline_key()]
+    try:
+        for key in keys:
+            client = build_client(plan(offline_key=key), env={})
+            try:
+                list(client.models.list(config={"page_size": 50}))
+            finally:
+                client.close()
+        hints = [r.key_hint for r in server.requests if r.action == "list"][-2:]
+    finally:
+        server.log.stop()
+    assert hints == [hashlib.sha256(k.encode()).hexdigest()[:12] for k in keys]
 
 
 def test_the_key_never_shows_in_repr_str_or_cache_id():
