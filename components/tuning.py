@@ -3,74 +3,46 @@ charts, the grid with per-row "best" picks, the scoreboard and the downloads."""
 
 from __future__ import annotations
 
-import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.code import get_code
 from components.connection import Connected
 from components.errors import show_error
 from playground.errors import BadInput, PlaygroundError
+from playground.gemini import build_request
 from playground.settings import GenerationSettings, field_ui
 from playground.tuning import (
     MAX_SAMPLES,
     MAX_VARIANTS,
     MIN_VARIANTS,
     PRESETS,
+    SHARED_MODEL,
     Cell,
     CellResult,
+    Grid,
     Variant,
+    grid_matches,
     parse_prompts,
-    plan_cells,
-    run_grid,
+    plan_run,
+    rerun_targets,
+    run_into,
     summarize,
     tally,
+    target_scope,
     to_csv,
     to_json,
+    variant_name,
+)
+from playground.tuning import (  # re-exported: components/session.py reads it from here
+    session_defaults as session_defaults,
 )
 
 GRID = "system.grid"
 ERROR = "system.error"
-SHARED_MODEL = "Shared model"
-DEFAULT_INSTRUCTIONS = [
-    PRESETS["No system instruction (baseline)"],
-    PRESETS["Cat (the seed)"],
-    PRESETS["Terse expert"],
-    PRESETS["Friendly teacher"],
-    PRESETS["JSON-only responder"],
-    "",
-]
-
-
-@dataclass
-class Grid:
-    """A run's inputs as they were when it ran, and its results so far."""
-
-    variants: list[Variant]
-    prompts: list[str]
-    samples: int
-    base: GenerationSettings
-    results: dict[Cell, CellResult] = field(default_factory=dict)
-
-
-def variant_name(index: int) -> str:
-    return f"Variant {string.ascii_uppercase[index]}"
-
-
-def session_defaults() -> dict[str, object]:
-    values: dict[str, object] = {
-        "system.count": 3,
-        "system.prompts": "Hello there\nExplain how AI works",
-        "system.samples": 1,
-    }
-    for index, text in enumerate(DEFAULT_INSTRUCTIONS):
-        values[f"system.variant.{index}"] = text
-        values[f"system.temp_on.{index}"] = False
-        values[f"system.temp.{index}"] = 1.0
-        values[f"system.model.{index}"] = SHARED_MODEL
-    return values
 
 
 def _load_preset(index: int) -> None:
@@ -169,34 +141,91 @@ def prompt_editor() -> tuple[list[str], int, list[str]]:
         return [], samples, [str(exc)]
 
 
+@dataclass(frozen=True)
+class RunAsk:
+    """What the run controls asked for: the whole grid, one variant or prompt, or nothing."""
+
+    run: bool
+    only_variant: int | None = None
+    only_prompt: int | None = None
+
+
+def run_controls(
+    variants: list[Variant], prompts: list[str], samples: int, problems: list[str]
+) -> RunAsk:
+    """Run all cells, or pick one variant or prompt to re-run into the current grid."""
+    cells = len(variants) * len(prompts) * samples
+    cols = st.columns([1.2, 2, 2], vertical_alignment="bottom")
+    run_all = cols[0].button(
+        f"Run {cells} cells",
+        key="system.run",
+        type="primary",
+        icon=":material/grid_view:",
+        disabled=bool(problems),
+    )
+    partial = grid_matches(st.session_state.get(GRID), variants, prompts, samples)
+    target = cols[1].selectbox(
+        "Re-run one variant or prompt",
+        rerun_targets(variants, prompts),
+        key="system.rerun.target",
+        disabled=not partial,
+        help="Available once the grid has run with these variants and prompts.",
+    )
+    rerun = cols[2].button(
+        "Re-run it", key="system.rerun", icon=":material/refresh:", disabled=not partial
+    )
+    if rerun:
+        only_variant, only_prompt = target_scope(target, variants, prompts)
+        return RunAsk(True, only_variant, only_prompt)
+    return RunAsk(run_all)
+
+
+def code_popovers(base: GenerationSettings, variants: list[Variant], prompts: list[str]) -> None:
+    """A Get code popover per variant, for its request on the first test prompt."""
+    if not prompts:
+        return
+    for index, (column, variant) in enumerate(
+        zip(st.columns(len(variants)), variants, strict=True)
+    ):
+        with column:
+            get_code(
+                build_request(variant.settings(base), prompts[0]),
+                key=f"system.code.{index}",
+                label=f"Code: {variant.name}",
+            )
+
+
 def run(
     link: Connected,
     base: GenerationSettings,
     variants: list[Variant],
     prompts: list[str],
     samples: int,
-    *,
-    only_variant: int | None = None,
-    only_prompt: int | None = None,
+    ask: RunAsk,
 ) -> None:
-    """Run the whole grid, or one column or row of the current grid, with progress."""
+    """Run the whole grid, or one column or row merged into it, with progress."""
+    from components.session import run_blockers  # here: components.session imports this module
+
     st.session_state[ERROR] = None
-    if not prompts:
-        st.session_state[ERROR] = BadInput(
-            "There are no test prompts.",
-            "Write at least one prompt, one per line.",
-            kind="empty_prompt",
-        )
+    try:
+        run_blockers()
+        if not prompts:
+            raise BadInput(
+                "There are no test prompts.",
+                "Write at least one prompt, one per line.",
+                kind="empty_prompt",
+            )
+    except PlaygroundError as error:
+        st.session_state[ERROR] = error
         return
-    partial = only_variant is not None or only_prompt is not None
-    grid: Grid | None = st.session_state.get(GRID)
-    if partial and grid is not None:
-        grid.variants = variants
-        grid.base = base
-    else:
-        grid = Grid(list(variants), list(prompts), samples, base)
-    cells = plan_cells(
-        len(variants), len(prompts), samples, only_variant=only_variant, only_prompt=only_prompt
+    grid, cells = plan_run(
+        st.session_state.get(GRID),
+        base,
+        variants,
+        prompts,
+        samples,
+        only_variant=ask.only_variant,
+        only_prompt=ask.only_prompt,
     )
     bar = st.progress(0.0, text=f"0 / {len(cells)} cells")
 
@@ -204,23 +233,11 @@ def run(
         bar.progress(done / total, text=f"{done} / {total} cells")
 
     try:
-        grid.results.update(run_grid(link.gemini, base, variants, prompts, cells, progress))
+        run_into(link.gemini, grid, cells, progress)
     except PlaygroundError as error:
         st.session_state[ERROR] = error
     bar.empty()
     st.session_state[GRID] = grid
-
-
-def grid_matches(
-    grid: Grid | None, variants: list[Variant], prompts: list[str], samples: int
-) -> bool:
-    """Whether one row or column can be re-run into the current grid."""
-    return (
-        grid is not None
-        and len(grid.variants) == len(variants)
-        and grid.prompts == prompts
-        and grid.samples == samples
-    )
 
 
 def _metrics_frame(grid: Grid) -> pd.DataFrame:
@@ -364,3 +381,17 @@ def render_downloads(grid: Grid) -> None:
 def render_error() -> None:
     if st.session_state.get(ERROR):
         show_error(st.session_state[ERROR])
+
+
+def render_results() -> None:
+    """Charts, the grid with best picks, the scoreboard and the downloads of the last run."""
+    grid: Grid | None = st.session_state.get(GRID)
+    if grid is None or not grid.results:
+        return
+    st.divider()
+    render_charts(grid)
+    best = render_grid(grid)
+    st.divider()
+    st.subheader("Scoreboard", anchor=False)
+    render_scoreboard(grid, best)
+    render_downloads(grid)

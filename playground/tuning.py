@@ -13,9 +13,10 @@ import io
 import json
 import os
 import statistics
+import string
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from playground.errors import PlaygroundError
 from playground.gemini import Gemini, GenerateRequest, build_request
@@ -37,6 +38,36 @@ PRESETS: dict[str, str] = {
     "JSON-only responder": 'Respond only with a JSON object of the form {"answer": string, '
     '"confidence": number}. No prose outside the JSON.',
 }
+
+
+SHARED_MODEL = "Shared model"  # a variant's model choice meaning "the shared setting"
+DEFAULT_INSTRUCTIONS = [
+    PRESETS["No system instruction (baseline)"],
+    PRESETS["Cat (the seed)"],
+    PRESETS["Terse expert"],
+    PRESETS["Friendly teacher"],
+    PRESETS["JSON-only responder"],
+    "",
+]
+
+
+def variant_name(index: int) -> str:
+    return f"Variant {string.ascii_uppercase[index]}"
+
+
+def session_defaults() -> dict[str, object]:
+    """Initial values of the tuning page's widgets (keys `system.*`)."""
+    values: dict[str, object] = {
+        "system.count": 3,
+        "system.prompts": "Hello there\nExplain how AI works",
+        "system.samples": 1,
+    }
+    for index, text in enumerate(DEFAULT_INSTRUCTIONS):
+        values[f"system.variant.{index}"] = text
+        values[f"system.temp_on.{index}"] = False
+        values[f"system.temp.{index}"] = 1.0
+        values[f"system.model.{index}"] = SHARED_MODEL
+    return values
 
 
 @dataclass(frozen=True)
@@ -151,6 +182,90 @@ def run_grid(
 
     outcomes = gemini.generate_all(requests, workers=workers or grid_workers(), on_done=progress)
     return {cell: CellResult.from_outcome(o) for cell, o in zip(cells, outcomes, strict=True)}
+
+
+@dataclass
+class Grid:
+    """A run's inputs as they were when it ran, and its results so far."""
+
+    variants: list[Variant]
+    prompts: list[str]
+    samples: int
+    base: GenerationSettings
+    results: dict[Cell, CellResult] = field(default_factory=dict)
+
+
+def grid_matches(
+    grid: Grid | None, variants: Sequence[Variant], prompts: Sequence[str], samples: int
+) -> bool:
+    """Whether one row or column can be re-run into the current grid (same shape)."""
+    return (
+        grid is not None
+        and len(grid.variants) == len(variants)
+        and grid.prompts == list(prompts)
+        and grid.samples == samples
+    )
+
+
+def rerun_targets(variants: Sequence[Variant], prompts: Sequence[str]) -> list[str]:
+    """What can be re-run on its own: each variant's column, then each prompt's row."""
+    return [v.name for v in variants] + [f"Prompt {p + 1}" for p in range(len(prompts))]
+
+
+def target_scope(
+    target: str | None, variants: Sequence[Variant], prompts: Sequence[str]
+) -> tuple[int | None, int | None]:
+    """(only_variant, only_prompt) for a re-run target; (None, None) for the whole grid."""
+    targets = rerun_targets(variants, prompts)
+    if target not in targets:
+        return None, None
+    position = targets.index(target)
+    if position < len(variants):
+        return position, None
+    return None, position - len(variants)
+
+
+def plan_run(
+    current: Grid | None,
+    base: GenerationSettings,
+    variants: Sequence[Variant],
+    prompts: Sequence[str],
+    samples: int,
+    *,
+    only_variant: int | None = None,
+    only_prompt: int | None = None,
+) -> tuple[Grid, list[Cell]]:
+    """The grid a run fills and the cells it sends.
+
+    A partial run (one variant or one prompt) into a grid of the same shape keeps every
+    other cell's result and takes the current variants and settings (the re-run column may
+    have a new instruction); anything else starts a new grid (holding only the cells run).
+    """
+    partial = only_variant is not None or only_prompt is not None
+    if partial and current is not None and grid_matches(current, variants, prompts, samples):
+        grid = current
+        grid.variants = list(variants)
+        grid.base = base
+    else:
+        grid = Grid(list(variants), list(prompts), samples, base)
+    cells = plan_cells(
+        len(variants), len(prompts), samples, only_variant=only_variant, only_prompt=only_prompt
+    )
+    return grid, cells
+
+
+def run_into(
+    gemini: Gemini,
+    grid: Grid,
+    cells: Sequence[Cell],
+    on_done: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> Grid:
+    """Run `cells` of the grid and merge their results into it (re-run cells replaced)."""
+    grid.results.update(
+        run_grid(gemini, grid.base, grid.variants, grid.prompts, cells, on_done, workers)
+    )
+    return grid
 
 
 @dataclass(frozen=True)

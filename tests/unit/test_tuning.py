@@ -1,4 +1,5 @@
-"""Tuning grid logic: planning, per-variant settings, summaries, tallies, exports."""
+"""Tuning grid logic: planning, partial re-runs, per-variant settings, summaries, tallies,
+exports."""
 
 import pytest
 
@@ -6,15 +7,25 @@ from playground.errors import ApiError
 from playground.reply import Reply
 from playground.settings import GenerationSettings
 from playground.tuning import (
+    MAX_VARIANTS,
+    PRESETS,
+    SHARED_MODEL,
     Cell,
     CellResult,
+    Grid,
     Variant,
     cell_request,
+    grid_matches,
     grid_workers,
     parse_prompts,
     plan_cells,
+    plan_run,
+    rerun_targets,
+    session_defaults,
     summarize,
     tally,
+    target_scope,
+    variant_name,
 )
 
 
@@ -68,3 +79,69 @@ def test_workers_from_env():
     assert grid_workers({}) == 8
     assert grid_workers({"PLAYGROUND_GRID_WORKERS": "2"}) == 2
     assert grid_workers({"PLAYGROUND_GRID_WORKERS": "x"}) == 8
+
+
+# --- grids and partial re-runs --------------------------------------------------------------
+
+VARIANTS = [Variant("Variant A"), Variant("Variant B", "Be a cat.")]
+PROMPTS = ["Hello", "Explain AI"]
+
+
+def full_grid(samples: int = 1) -> Grid:
+    grid, cells = plan_run(None, GenerationSettings(), VARIANTS, PROMPTS, samples)
+    grid.results.update({cell: CellResult(f"{cell}", 1.0, 5, "STOP") for cell in cells})
+    return grid
+
+
+def test_a_full_run_plans_every_cell_in_a_new_grid():
+    current = full_grid()
+    grid, cells = plan_run(current, GenerationSettings(), VARIANTS, PROMPTS, 2)
+    assert grid is not current and grid.results == {} and len(cells) == 8
+    assert (grid.variants, grid.prompts, grid.samples) == (VARIANTS, PROMPTS, 2)
+
+
+def test_a_partial_run_merges_into_the_grid_with_the_new_instruction():
+    current = full_grid()
+    kept = dict(current.results)
+    changed = [VARIANTS[0], Variant("Variant B", "Be a pirate.")]
+    base = GenerationSettings(temperature=0.3)
+    grid, cells = plan_run(current, base, changed, PROMPTS, 1, only_variant=1)
+    assert grid is current and grid.results == kept  # nothing lost before the run
+    assert cells == [Cell(1, 0), Cell(1, 1)]
+    assert grid.variants[1].system_instruction == "Be a pirate." and grid.base is base
+    grid, cells = plan_run(current, base, changed, PROMPTS, 1, only_prompt=0)
+    assert cells == [Cell(0, 0), Cell(1, 0)]
+
+
+def test_a_partial_run_on_a_grid_of_another_shape_starts_a_new_one():
+    current = full_grid()
+    grid, cells = plan_run(current, GenerationSettings(), VARIANTS, ["Other"], 1, only_prompt=0)
+    assert grid is not current and grid.results == {} and cells == [Cell(0, 0), Cell(1, 0)]
+
+
+def test_grid_matches_only_the_same_shape():
+    grid = full_grid()
+    assert grid_matches(grid, VARIANTS, PROMPTS, 1)
+    assert grid_matches(grid, [Variant("A", "new"), Variant("B")], PROMPTS, 1)
+    assert not grid_matches(grid, VARIANTS[:1], PROMPTS, 1)
+    assert not grid_matches(grid, VARIANTS, PROMPTS[:1], 1)
+    assert not grid_matches(grid, VARIANTS, PROMPTS, 2)
+    assert not grid_matches(None, VARIANTS, PROMPTS, 1)
+
+
+def test_rerun_targets_name_columns_then_rows():
+    assert rerun_targets(VARIANTS, PROMPTS) == ["Variant A", "Variant B", "Prompt 1", "Prompt 2"]
+    assert target_scope("Variant B", VARIANTS, PROMPTS) == (1, None)
+    assert target_scope("Prompt 2", VARIANTS, PROMPTS) == (None, 1)
+    assert target_scope("Prompt 3", VARIANTS, PROMPTS) == (None, None)
+    assert target_scope(None, VARIANTS, PROMPTS) == (None, None)
+
+
+def test_session_defaults_cover_every_variant_editor():
+    values = session_defaults()
+    assert values["system.count"] == 3 and values["system.samples"] == 1
+    for index in range(MAX_VARIANTS):
+        assert values[f"system.model.{index}"] == SHARED_MODEL
+        assert values[f"system.temp_on.{index}"] is False
+    assert values["system.variant.1"] == PRESETS["Cat (the seed)"]
+    assert variant_name(5) == "Variant F"
