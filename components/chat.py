@@ -17,7 +17,14 @@ from components.connection import Connected, token_count
 from components.errors import retry_toast, show_error
 from components.streaming import recover_interrupted, stream_live
 from playground import chat as turns_logic
-from playground.conversation import STATUS_WORDS, Conversation, Turn, text_content
+from playground.conversation import (
+    MAX_FILE_BYTES,
+    MAX_TURNS,
+    STATUS_WORDS,
+    Conversation,
+    Turn,
+    text_content,
+)
 from playground.errors import BadInput, PlaygroundError
 from playground.gemini import build_chat_request
 from playground.markdown import unfetch_images
@@ -105,18 +112,19 @@ def render_turn(turn: Turn, is_last: bool) -> str | None:
             return None
         render_turn_body(turn)
         if turn.stats and turn.stats.finish_explanation:
-            st.info(turn.stats.finish_explanation, icon=":material/info:")
+            st.info(unfetch_images(turn.stats.finish_explanation), icon=":material/info:")
         if turn.status != "ok":
             words = STATUS_WORDS.get(turn.status, turn.status)
             st.warning(
-                f"**{words.capitalize()}**" + (f" — {turn.note}" if turn.note else ""),
+                f"**{words.capitalize()}**"
+                + (f" — {unfetch_images(turn.note)}" if turn.note else ""),
                 icon=":material/warning:",
             )
         if st.session_state.get("chat.copying") == turn.id:
             st.code(turn.text or turn.thoughts, language=None, wrap_lines=True)
             st.caption("Use the copy icon at the top right of the box.")
         cols = st.columns([8, 1], vertical_alignment="center")
-        cols[0].caption(turns_logic.stats_line(turn))
+        cols[0].caption(unfetch_images(turns_logic.stats_line(turn)))  # may come from a file
         return cols[1].menu_button(
             "",
             turns_logic.menu_options(turn, is_last),
@@ -305,8 +313,9 @@ def render_toolbar() -> None:
             "Conversation JSON", type=["json"], key="chat.upload", on_change=_restore_upload
         )
         st.caption(
-            "Replaces the current chat. A file that isn't a valid conversation "
-            "leaves the chat untouched."
+            f"Replaces the current chat (files up to {MAX_FILE_BYTES // 2**20} MB and "
+            f"{MAX_TURNS:,} turns). A file that isn't a valid conversation leaves the chat "
+            "untouched."
         )
 
 

@@ -278,6 +278,12 @@ def test_images_in_a_restored_reply_are_shown_as_links(chat, offline):
         "(<https://example.com/cat.png>) and `![kept](https://example.com/code.png)` in code."
     )
     assert "![a cat]" not in reply
+    # The turn's note and finish explanation come from the file too: links, no images.
+    shown = [w.value for w in chat.chat_message[1].warning] + [
+        i.value for i in chat.chat_message[1].info
+    ]
+    assert any("[Image: pixel" in v for v in shown) and any("[Image: e" in v for v in shown)
+    assert not any("![" in v for v in shown)
 
 
 def test_an_image_attachment_reaches_the_server(chat, offline):
