@@ -21,8 +21,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk-words", type=int, help="words per streamed chunk")
     parser.add_argument("--chunk-delay-ms", type=float, help="pause between streamed chunks")
     parser.add_argument("--latency-ms", type=float, help="pause before every generate reply")
-    parser.add_argument("--timeout-sleep-s", type=float, help="stall of [[fault:timeout]]")
+    parser.add_argument(
+        "--timeout-sleep-s",
+        type=float,
+        help="upper bound of the [[fault:timeout]] stall (it ends when the client hangs up)",
+    )
     parser.add_argument("--retry-delay-s", type=float, help="RetryInfo delay of [[fault:429]]")
+    parser.add_argument(
+        "--connection-timeout-s",
+        type=float,
+        help="close a connection silent for this long (0: never; default 60)",
+    )
     args = parser.parse_args(argv)
     try:
         srv = start_server(
@@ -33,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             latency_ms=args.latency_ms,
             timeout_sleep_s=args.timeout_sleep_s,
             retry_delay_s=args.retry_delay_s,
+            connection_timeout_s=args.connection_timeout_s,
         )
     except (OSError, ValueError) as exc:
         print(f"gemini_offline: cannot start: {exc}", file=sys.stderr)

@@ -10,8 +10,9 @@ ENV_DEFAULTS: dict[str, tuple[str, float]] = {
     "chunk_words": ("GEMINI_OFFLINE_CHUNK_WORDS", 3),
     "chunk_delay_ms": ("GEMINI_OFFLINE_CHUNK_DELAY_MS", 40),
     "latency_ms": ("GEMINI_OFFLINE_LATENCY_MS", 0),
-    "timeout_sleep_s": ("GEMINI_OFFLINE_TIMEOUT_SLEEP_S", 30),
+    "timeout_sleep_s": ("GEMINI_OFFLINE_TIMEOUT_SLEEP_S", 600),
     "retry_delay_s": ("GEMINI_OFFLINE_RETRY_DELAY_S", 1),
+    "connection_timeout_s": ("GEMINI_OFFLINE_CONNECTION_TIMEOUT_S", 60),
 }
 
 
@@ -25,10 +26,15 @@ class ServerOptions:
     chunk_delay_ms: float = 40
     #: Pause before every generateContent / streamGenerateContent reply.
     latency_ms: float = 0
-    #: How long ``[[fault:timeout]]`` stalls before answering.
-    timeout_sleep_s: float = 30
+    #: The upper bound of a ``[[fault:timeout]]`` stall: the server holds the request until
+    #: the client hangs up (its own timeout) or this many seconds pass, then answers. The
+    #: default outlasts any sensible client timeout (the app's is 120 s).
+    timeout_sleep_s: float = 600
     #: The ``RetryInfo.retryDelay`` of ``[[fault:429]]`` errors.
     retry_delay_s: float = 1
+    #: A connection that sends nothing for this long — a half-sent request, or an idle
+    #: keep-alive between requests — is closed (0: never). Read when a connection opens.
+    connection_timeout_s: float = 60
 
     @classmethod
     def resolve(cls, **overrides: float | None) -> ServerOptions:

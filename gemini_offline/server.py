@@ -6,6 +6,12 @@ Routes: ``/{v1,v1beta}/models[/{m}[:action]]`` (Developer API) and the Enterpris
 Stdlib only (``http.server.ThreadingHTTPServer``, HTTP/1.1). Normal replies carry a
 Content-Length and keep the connection alive; streams are ``text/event-stream`` with
 ``Connection: close`` so a cut stream simply ends.
+
+Robustness: a deep listen backlog (hundreds of simultaneous connections are all answered);
+malformed framing (a bad ``Content-Length`` or chunk size, a garbled request line) gets a
+400 in the Google error envelope and the connection closed; a connection silent for
+``connection_timeout_s`` is dropped; ``[[fault:timeout]]`` holds the request until the
+client hangs up (or ``timeout_sleep_s`` passes).
 """
 
 from __future__ import annotations
@@ -16,15 +22,24 @@ import itertools
 import json
 import logging
 import re
+import select
 import socket
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .callers import Callers, CallerState
-from .errors import ApiError, api_key_invalid, invalid_argument, not_found, permission_denied
+from .errors import (
+    STATUS_BY_CODE,
+    ApiError,
+    api_key_invalid,
+    invalid_argument,
+    not_found,
+    permission_denied,
+)
 from .faults import fault_error, midstream_error_body
 from .image_replies import CALL_SEED_BASE
 from .imagen import parse_predict, predictions
@@ -50,6 +65,14 @@ _ENTERPRISE_RE = re.compile(
 #: Socket failures while reading or writing: the client hung up (timeout, cancelled stream)
 #: or stop() closed the connection. Never worth a traceback.
 _DISCONNECTS = (OSError,)
+#: Listen backlog: connections the kernel queues while every thread is busy accepting.
+LISTEN_BACKLOG = 1024
+#: How often a ``[[fault:timeout]]`` stall looks whether the client has hung up.
+_HANGUP_POLL_S = 0.1
+
+
+class _BadFraming(Exception):
+    """The request's body framing (Content-Length, chunk sizes) cannot be parsed."""
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -57,6 +80,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], app: OfflineServer) -> None:
         self.app = app
@@ -165,6 +189,17 @@ class OfflineServer:
         return self.log.last(action)
 
     # -- helpers for the handler ----------------------------------------------------------
+    @property
+    def open_connections(self) -> int:
+        """How many client connections are open right now."""
+        with self._httpd._open_lock:
+            return len(self._httpd._open)
+
+    @property
+    def stopping(self) -> bool:
+        """True once stop() was called."""
+        return self._stopping.is_set()
+
     def pause(self, seconds: float) -> None:
         """Sleep, but return at once when the server is stopping."""
         if seconds > 0:
@@ -180,6 +215,7 @@ def start_server(
     latency_ms: float | None = None,
     timeout_sleep_s: float | None = None,
     retry_delay_s: float | None = None,
+    connection_timeout_s: float | None = None,
     record: bool = False,
 ) -> OfflineServer:
     """Start an :class:`OfflineServer` in a daemon thread and return it, already listening.
@@ -193,6 +229,7 @@ def start_server(
         latency_ms=latency_ms,
         timeout_sleep_s=timeout_sleep_s,
         retry_delay_s=retry_delay_s,
+        connection_timeout_s=connection_timeout_s,
     )
     return OfflineServer(host, port, options=options, record=record).start()
 
@@ -228,6 +265,25 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def setup(self) -> None:
+        # StreamRequestHandler applies self.timeout to the socket: a connection that sends
+        # nothing for that long (half a request, an idle keep-alive) is closed.
+        limit = self.server.app.options.connection_timeout_s
+        self.timeout = limit if limit > 0 else None
+        super().setup()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors raised by http.server itself (garbled request line or headers, headers too
+        long, unsupported method) in the Google envelope instead of an HTML page."""
+        self.close_connection = True
+        # A garbled request line leaves the version at HTTP/0.9, which sends no status
+        # line or headers; answer as HTTP/1.1 so the client sees the status.
+        self.request_version = "HTTP/1.1"
+        text = message or self.responses.get(code, ("Error",))[0]
+        body = {"error": {"code": code, "message": text, "status": STATUS_BY_CODE.get(code, "")}}
+        with contextlib.suppress(OSError):
+            self._send_json(code, body, close=True)
+
     def do_GET(self) -> None:
         self._serve("GET")
 
@@ -249,23 +305,51 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.app
 
     def _read_body(self) -> bytes:
+        """The request body, de-chunked. Raises :class:`_BadFraming` for framing that cannot
+        be parsed, and OSError (ConnectionError) when the client hangs up part-way."""
         if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    self.rfile.readline()
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("content-length") or 0)
-        return self.rfile.read(length) if length else b""
+            return self._read_chunked()
+        values = self.headers.get_all("content-length") or []
+        if not values:
+            return b""
+        if len(set(v.strip() for v in values)) != 1 or not values[0].strip().isdigit():
+            raise _BadFraming(f"Invalid Content-Length header: {', '.join(values)!r}.")
+        length = int(values[0])
+        data = self.rfile.read(length) if length else b""
+        if len(data) < length:
+            raise ConnectionAbortedError("the client sent less than its Content-Length")
+        return data
 
-    def _send_json(self, code: int, body: dict[str, Any]) -> None:
+    def _read_chunked(self) -> bytes:
+        chunks = []
+        while True:
+            line = self.rfile.readline(1024)
+            if not line:
+                raise ConnectionAbortedError("the client hung up inside a chunked body")
+            size_text = line.split(b";")[0].strip()
+            if not size_text or not all(c in b"0123456789abcdefABCDEF" for c in size_text):
+                shown = size_text[:40].decode("ascii", "replace")
+                raise _BadFraming(f"Invalid chunk size in chunked request body: {shown!r}.")
+            size = int(size_text, 16)
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailer fields, ignored
+                return b"".join(chunks)
+            chunk = self.rfile.read(size)
+            if len(chunk) < size:
+                raise ConnectionAbortedError("the client hung up inside a chunk")
+            chunks.append(chunk)
+            if self.rfile.readline(1024) not in (b"\r\n", b"\n"):
+                raise _BadFraming("Malformed chunked request body: no CRLF after a chunk.")
+
+    def _send_json(self, code: int, body: dict[str, Any], *, close: bool = False) -> None:
         data = json.dumps(body, indent=2, ensure_ascii=False).encode()
         self.send_response(code)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
+        if close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(data)
 
@@ -280,7 +364,12 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(url.path)
         query = dict(parse_qsl(url.query, keep_blank_values=True))
         api_key = self.headers.get("x-goog-api-key") or query.pop("key", None)
-        raw = self._read_body()
+        try:
+            raw = self._read_body()
+        except _BadFraming as bad:
+            # Where this body ends is unknown, so the connection cannot be reused.
+            self._send_json(400, invalid_argument(str(bad)).body(), close=True)
+            return
         body: Any = None
         bad_json = False
         if raw:
@@ -399,15 +488,36 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(200, predictions(req, call_seed))
 
     def _apply_faults(self, d: Any, model_id: str, action: str, raw: bytes) -> None:
-        """Raise the directive's HTTP fault (counted per identical body for `xN`), or
-        sleep past the client's timeout."""
+        """Raise the directive's HTTP fault (counted per caller and identical body for
+        `xN`), or stall past the client's timeout."""
         app = self.app
         if d.fault_code:
             key = hashlib.sha256(f"{model_id}:{action}:".encode() + raw).hexdigest()
             if d.fault_times is None or self.caller.faults.should_fail(key, d.fault_times):
                 raise fault_error(d.fault_code, model_id, app.options.retry_delay_s)
         if d.transport == "timeout":
-            app.pause(app.options.timeout_sleep_s)
+            self._stall_until_hangup(app.options.timeout_sleep_s)
+
+    def _stall_until_hangup(self, limit_s: float) -> None:
+        """Hold the request until the client hangs up (raising ConnectionAbortedError, so
+        nothing is answered), the server stops, or ``limit_s`` passes (then it answers)."""
+        deadline = time.monotonic() + limit_s
+        sock = self.connection
+        while not self.app.stopping:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            wait = min(_HANGUP_POLL_S, left)
+            readable, _, _ = select.select([sock], [], [], wait)
+            if not readable:
+                continue
+            try:
+                peeked = sock.recv(1, socket.MSG_PEEK)
+            except (BlockingIOError, InterruptedError, TimeoutError):
+                continue
+            if not peeked:
+                raise ConnectionAbortedError("the client hung up during [[fault:timeout]]")
+            self.app.pause(wait)  # a pipelined request is waiting: keep stalling
 
     # -- generation -----------------------------------------------------------------------
     def _generate(

@@ -8,10 +8,19 @@ from gemini_offline.options import ServerOptions
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("CHUNK_WORDS", "CHUNK_DELAY_MS", "LATENCY_MS", "TIMEOUT_SLEEP_S", "RETRY_DELAY_S"):
+    for name in (
+        "CHUNK_WORDS",
+        "CHUNK_DELAY_MS",
+        "LATENCY_MS",
+        "TIMEOUT_SLEEP_S",
+        "RETRY_DELAY_S",
+        "CONNECTION_TIMEOUT_S",
+    ):
         monkeypatch.delenv(f"GEMINI_OFFLINE_{name}", raising=False)
 
-    assert ServerOptions.resolve() == ServerOptions(3, 40, 0, 30, 1)
+    assert ServerOptions.resolve() == ServerOptions(3, 40, 0, 600, 1, 60)
+    # The [[fault:timeout]] stall outlasts the app's default 120 s request timeout.
+    assert ServerOptions.resolve().timeout_sleep_s > 120
 
 
 def test_env_then_kwargs(monkeypatch: pytest.MonkeyPatch) -> None:
