@@ -8,8 +8,6 @@ CSV or JSON with the settings that produced them — never a key.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import statistics
@@ -18,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
+from playground.csvsafe import to_csv_text
 from playground.errors import PlaygroundError
 from playground.gemini import Gemini, GenerateRequest, build_request
 from playground.reply import Reply
@@ -335,13 +334,8 @@ def _rows(
 def to_csv(
     results: Mapping[Cell, CellResult], variants: Sequence[Variant], prompts: Sequence[str]
 ) -> str:
-    rows = _rows(results, variants, prompts)
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return buffer.getvalue()
+    """The grid as CSV; text that a spreadsheet would run as a formula is neutralised."""
+    return to_csv_text(_rows(results, variants, prompts))
 
 
 def to_json(

@@ -153,3 +153,17 @@ def test_presets_fill_the_instruction(tuning, offline):
 
     tuning.selectbox(key="system.preset.0").select("Friendly teacher").run()
     assert tuning.text_area(key="system.variant.0").value == PRESETS["Friendly teacher"]
+
+
+def test_grid_csv_keeps_formula_text_inert(tuning, offline):
+    formula = '=HYPERLINK("https://example.invalid/","Click here")'
+    configure(tuning, ["@cat", "You are a terse expert."], formula)
+    run_grid(tuning)
+    g = grid(tuning)
+    data = to_csv(g.results, g.variants, g.prompts).encode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert len(rows) == 2 and {r["prompt"] for r in rows} == {"'" + formula}
+    assert [r["system_instruction"] for r in rows] == ["'@cat", "You are a terse expert."]
+    cells = [value for row in rows for value in row.values()]
+    assert all(r["text"] for r in rows)
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]

@@ -1,6 +1,9 @@
 """Tuning grid logic: planning, partial re-runs, per-variant settings, summaries, tallies,
 exports."""
 
+import csv
+import io
+
 import pytest
 
 from playground.errors import ApiError
@@ -25,6 +28,7 @@ from playground.tuning import (
     summarize,
     tally,
     target_scope,
+    to_csv,
     variant_name,
 )
 
@@ -145,3 +149,30 @@ def test_session_defaults_cover_every_variant_editor():
         assert values[f"system.temp_on.{index}"] is False
     assert values["system.variant.1"] == PRESETS["Cat (the seed)"]
     assert variant_name(5) == "Variant F"
+
+
+def test_grid_csv_neutralises_a_reply_that_is_a_formula():
+    """A reply beginning "=HYPERLINK(" leaves the CSV as text, not a live formula."""
+    formula = '=HYPERLINK("https://example.invalid/","Click here")'
+    body = {
+        "candidates": [
+            {
+                "content": {"role": "model", "parts": [{"text": formula}]},
+                "finishReason": "STOP",
+                "index": 0,
+            }
+        ]
+    }
+    results = {
+        Cell(0, 0): CellResult.from_outcome(Reply.from_wire(body)),
+        Cell(1, 0): CellResult("A plain answer.", 0.5, 3, "STOP"),
+    }
+    variants = [Variant("Variant A", "-be terse", 0.2), Variant("Variant B", "@cat")]
+    data = to_csv(results, variants, ["+1 or 2?"]).encode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert rows[0]["text"] == "'" + formula
+    assert rows[1]["text"] == "A plain answer."
+    assert [r["system_instruction"] for r in rows] == ["'-be terse", "'@cat"]
+    assert {r["prompt"] for r in rows} == {"'+1 or 2?"}
+    cells = [value for row in rows for value in row.values()]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
