@@ -9,9 +9,12 @@ chunk that arrived: `recover_interrupted` turns it into a "stopped" Reply.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import streamlit as st
 
 from playground.gemini import StreamRun
+from playground.markdown import unfetch_images, unfetch_stream
 from playground.reply import Reply, Timing
 
 
@@ -40,7 +43,7 @@ def stream_live(run: StreamRun, inflight_key: str) -> Reply:
     thoughts: list[str] = []
     figures_box = st.empty()
 
-    def answer():
+    def answer() -> Iterator[str]:
         for event in run.events():
             if event.kind == "thought":
                 thoughts.append(event.text)
@@ -48,12 +51,12 @@ def stream_live(run: StreamRun, inflight_key: str) -> Reply:
                     thoughts_box.container(),
                     st.expander("Thoughts", icon=":material/psychology:", expanded=True),
                 ):
-                    st.markdown("".join(thoughts))
+                    st.markdown(unfetch_images("".join(thoughts)))
             else:
                 yield event.text
             figures_box.caption(f":material/timer: {live_figures(run)}")
 
-    st.write_stream(answer())
+    st.write_stream(unfetch_stream(answer()))
     st.session_state.pop(inflight_key, None)
     assert run.reply is not None
     return run.reply

@@ -13,6 +13,7 @@ never passes for model text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 SHOWN_URL_CHARS = 80  # a long URL (e.g. a data: URI) is shortened in the link's text
 
@@ -167,3 +168,33 @@ def unfetch_images(text: str) -> str:
     return "".join(
         chunk if is_code else _rewrite_prose(chunk, definitions) for is_code, chunk in pieces
     )
+
+
+_OPEN_IMAGE = re.compile(r"!\[[^\n]*$|!$")
+
+
+def unfetch_stream(deltas: Iterable[str]) -> Iterator[str]:
+    """`unfetch_images` for text that arrives in pieces (a stream drawn as it grows).
+
+    Yields what to append to the text shown so far. A piece that might open an image
+    (`![…` on the last line, or a trailing `!`) is held back until its line is complete,
+    and text already shown is never changed, so the page never draws a fetchable image,
+    not even for a moment. Text with no `![` in it passes straight through.
+    """
+    received = ""
+    shown = ""
+    for delta in deltas:
+        received += delta
+        if "![" not in received and not received.endswith("!"):
+            shown += delta
+            yield delta
+            continue
+        held = _OPEN_IMAGE.search(received)
+        safe = unfetch_images(received if held is None else received[: held.start()])
+        if safe.startswith(shown) and len(safe) > len(shown):
+            addition = safe[len(shown) :]
+            shown = safe
+            yield addition
+    final = unfetch_images(received)
+    if final.startswith(shown) and len(final) > len(shown):
+        yield final[len(shown) :]

