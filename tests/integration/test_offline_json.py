@@ -107,3 +107,41 @@ def test_enum_mime_type_returns_one_enum_value(client: genai.Client) -> None:
 
     assert reply.text == "positive"
     assert reply.parsed == Sentiment.POSITIVE
+
+
+OPENAPI_SCHEMA = {
+    "type": "ARRAY",
+    "minItems": 2,
+    "items": {
+        "type": "OBJECT",
+        "properties": {
+            "recipe_name": {"type": "STRING"},
+            "servings": {"type": "INTEGER", "nullable": True, "minimum": 1, "maximum": 8},
+            "course": {"type": "STRING", "enum": ["main", "dessert"]},
+            "ingredients": {"type": "ARRAY", "items": {"type": "STRING"}, "maxItems": 5},
+        },
+        "propertyOrdering": ["recipe_name", "course", "servings", "ingredients"],
+        "required": ["recipe_name", "course", "ingredients"],
+    },
+}
+
+
+def test_openapi_response_schema_gives_a_valid_instance_in_order(
+    client: genai.Client, srv: OfflineServer
+) -> None:
+    reply = client.models.generate_content(
+        model=MODEL,
+        contents="List a few cookie recipes",
+        config=types.GenerateContentConfig(
+            response_mime_type="application/json", response_schema=OPENAPI_SCHEMA
+        ),
+    )
+
+    recipes = json.loads(reply.text)
+    assert problems(recipes, OPENAPI_SCHEMA) == []
+    # As the SDK sent it (snake_case keys such as property_ordering, max_items), too.
+    sent = srv.last().body["generationConfig"]["responseSchema"]
+    assert "property_ordering" in sent["items"] and problems(recipes, sent) == []
+    assert [list(r) for r in recipes] == [
+        [k for k in OPENAPI_SCHEMA["items"]["propertyOrdering"] if k in r] for r in recipes
+    ]

@@ -109,3 +109,58 @@ def test_enum_prefers_a_value_the_prompt_mentions() -> None:
     hints = ValueHints("review", ("loved", "negative", "ending"))
 
     assert instance_for({"enum": ["positive", "negative", "neutral"]}, hints) == "negative"
+
+
+OPENAPI_RECIPE = {
+    "type": "OBJECT",
+    "properties": {
+        "recipe_name": {"type": "STRING", "max_length": "20"},
+        "servings": {"type": "INTEGER", "nullable": True, "minimum": 1},
+        "course": {"type": "STRING", "enum": ["main", "dessert"], "nullable": True},
+        "tags": {"type": "ARRAY", "items": {"type": "STRING"}, "maxItems": "2"},
+        "any": {"type": "TYPE_UNSPECIFIED"},
+    },
+    "propertyOrdering": ["recipe_name", "servings"],
+    "required": ["recipe_name"],
+}
+
+
+def test_the_validator_shim_reads_the_openapi_dialect() -> None:
+    from tests.integration.jsonschema_check import to_json_schema
+
+    converted = to_json_schema(OPENAPI_RECIPE)
+
+    assert converted["type"] == "object" and "propertyOrdering" not in converted
+    props = converted["properties"]
+    assert props["servings"] == {"type": ["integer", "null"], "minimum": 1}
+    assert props["course"]["enum"] == ["main", "dessert", None]
+    assert props["recipe_name"] == {"type": "string", "maxLength": 20}
+    assert props["any"] == {}
+
+
+@pytest.mark.parametrize(
+    ("instance", "where"),
+    [
+        ({"servings": 2}, "$"),  # required recipe_name missing
+        ({"recipe_name": 5}, "$.recipe_name"),
+        ({"recipe_name": "x" * 21}, "$.recipe_name"),
+        ({"recipe_name": "Soup", "servings": 0}, "$.servings"),
+        ({"recipe_name": "Soup", "servings": "two"}, "$.servings"),
+        ({"recipe_name": "Soup", "course": "starter"}, "$.course"),
+        ({"recipe_name": "Soup", "tags": ["a", "b", "c"]}, "$.tags"),
+    ],
+)
+def test_the_validator_finds_what_breaks_an_openapi_schema(instance: dict, where: str) -> None:
+    found = problems(instance, OPENAPI_RECIPE)
+
+    assert found and all(p.startswith(where) for p in found)
+
+
+def test_the_validator_accepts_nulls_where_nullable() -> None:
+    instance = {"recipe_name": "Soup", "servings": None, "course": None, "any": [1]}
+    assert problems(instance, OPENAPI_RECIPE) == []
+
+
+def test_the_validator_checks_formats() -> None:
+    assert problems("not-an-email", {"type": "string", "format": "email"})
+    assert problems("cook@example.com", {"type": "string", "format": "email"}) == []
