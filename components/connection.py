@@ -17,7 +17,7 @@ import streamlit as st
 from google import genai
 from google.genai import types
 
-from playground.catalog import Catalog, load_catalog
+from playground.catalog import Catalog
 from playground.connection import (
     ConnectionPlan,
     build_client,
@@ -87,14 +87,31 @@ def _session_client(cache_id: str, _plan: ConnectionPlan) -> genai.Client:
     return build_client(_plan)
 
 
+def _listed_catalog(gemini: Gemini) -> Catalog:
+    """The catalogue from the API; raises PlaygroundError so a failure is never cached."""
+    catalog = Catalog.from_models(gemini.list_models())
+    if catalog.from_fallback and catalog.error is not None:
+        raise catalog.error
+    return catalog
+
+
 @st.cache_resource(ttl=600, show_spinner="Loading models…")
 def _shared_catalog(cache_id: str, _gemini: Gemini) -> Catalog:
-    return load_catalog(_gemini.list_models)
+    return _listed_catalog(_gemini)
 
 
 @st.cache_resource(ttl=600, scope="session", show_spinner="Loading models…")
 def _session_catalog(cache_id: str, _gemini: Gemini) -> Catalog:
-    return load_catalog(_gemini.list_models)
+    return _listed_catalog(_gemini)
+
+
+def catalog_for(plan: ConnectionPlan, cache_id: str, gemini: Gemini) -> Catalog:
+    """The cached catalogue, or (uncached, so the next run asks again) the fallback list."""
+    cached = _shared_catalog if plan.shareable else _session_catalog
+    try:
+        return cached(cache_id, gemini)
+    except PlaygroundError as error:
+        return Catalog.fallback(error)
 
 
 def gemini_for(plan: ConnectionPlan) -> Gemini:
@@ -108,8 +125,7 @@ def connect() -> Connected:
     plan = current_plan()
     cache_id = _cache_id(plan)
     gemini = gemini_for(plan)
-    catalog = (_shared_catalog if plan.shareable else _session_catalog)(cache_id, gemini)
-    return Connected(plan, gemini, catalog, cache_id)
+    return Connected(plan, gemini, catalog_for(plan, cache_id, gemini), cache_id)
 
 
 def check_key(key: str) -> PlaygroundError | None:
@@ -128,11 +144,9 @@ def check_key(key: str) -> PlaygroundError | None:
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached_token_count(
     cache_id: str, model: str, digest: str, _gemini: Gemini, _contents: Sequence[types.Content]
-) -> int | None:
-    try:
-        return _gemini.token_count(model, _contents)
-    except PlaygroundError:
-        return None
+) -> int:
+    # A PlaygroundError propagates, so only successful counts are cached.
+    return _gemini.token_count(model, _contents)
 
 
 def token_count(
@@ -141,7 +155,8 @@ def token_count(
     contents: Sequence[types.Content],
     digest: str | None = None,
 ) -> int | None:
-    """Token count of contents, cached per content; None when counting failed.
+    """Token count of contents, cached per content; None when counting failed (not cached:
+    the next run asks again).
 
     Pass `digest` when the caller already knows what identifies the contents (e.g. a
     conversation's revision), to skip hashing a long history on every rerun.
@@ -149,4 +164,7 @@ def token_count(
     if digest is None:
         payload = "".join(c.model_dump_json(exclude_none=True) for c in contents)
         digest = hashlib.sha256(payload.encode()).hexdigest()
-    return _cached_token_count(connected.cache_id, model, digest, connected.gemini, contents)
+    try:
+        return _cached_token_count(connected.cache_id, model, digest, connected.gemini, contents)
+    except PlaygroundError:
+        return None

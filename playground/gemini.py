@@ -3,7 +3,8 @@
 A request is a value object (`GenerateRequest`: model, contents, config) so that the same
 object is sent, shown and exported as code. `Gemini` wraps a client: it sends requests,
 retries 429/503 with bounded exponential backoff that respects the API's RetryInfo, times
-the call, and turns every API or transport failure into a PlaygroundError.
+the call, and turns every API or transport failure into a PlaygroundError. Model listing
+and token counting are lookups with a short timeout of their own (`LOOKUP_TIMEOUT_S`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 from google import genai
 from google.genai import types
 
+from playground.connection import request_timeout_s
 from playground.errors import (
     BadInput,
     PlaygroundError,
@@ -29,6 +31,7 @@ from playground.reply import Reply, Timing
 from playground.settings import GenerationSettings
 
 T = TypeVar("T")
+LOOKUP_TIMEOUT_S = 5.0  # models.list and countTokens: the page waits on them
 RetryCallback = Callable[[int, float, PlaygroundError], None]
 
 
@@ -129,6 +132,11 @@ class RetryPolicy:
         return min(self.max_delay_s, max(0.0, wanted))
 
 
+def default_lookup_timeout_s(env: Mapping[str, str] | None = None) -> float:
+    """`LOOKUP_TIMEOUT_S`, or the request timeout (PLAYGROUND_TIMEOUT_S) when shorter."""
+    return min(LOOKUP_TIMEOUT_S, request_timeout_s(os.environ if env is None else env))
+
+
 @dataclass
 class Gemini:
     """A connected client plus the playground's policies around it."""
@@ -137,6 +145,10 @@ class Gemini:
     retry: RetryPolicy = field(default_factory=RetryPolicy.from_env)
     secrets: tuple[str, ...] = field(default=(), repr=False)
     sleep: Callable[[float], None] = time.sleep
+    lookup_timeout_s: float = field(default_factory=default_lookup_timeout_s)
+
+    def _lookup_options(self) -> types.HttpOptions:
+        return types.HttpOptions(timeout=max(1, int(self.lookup_timeout_s * 1000)))
 
     def _explain(self, exc: BaseException) -> PlaygroundError:
         return from_exception(exc, secrets=self.secrets)
@@ -240,16 +252,19 @@ class Gemini:
 
     def token_count(self, model: str, contents: Iterable[types.Content]) -> int:
         """Tokens the contents take for this model (system instruction not included)."""
+        config = types.CountTokensConfig(http_options=self._lookup_options())
         response, _ = self._call(
-            lambda: self.client.models.count_tokens(model=model, contents=list(contents)), None
+            lambda: self.client.models.count_tokens(
+                model=model, contents=list(contents), config=config
+            ),
+            None,
         )
         return int(response.total_tokens or 0)
 
     def list_models(self) -> list[types.Model]:
         """Every model visible to this key (all pages)."""
-        models, _ = self._call(
-            lambda: list(self.client.models.list(config={"page_size": 50})), None
-        )
+        config = types.ListModelsConfig(page_size=50, http_options=self._lookup_options())
+        models, _ = self._call(lambda: list(self.client.models.list(config=config)), None)
         return models
 
 
