@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import STATUS_BY_CODE, ApiError, invalid_argument
 
@@ -123,7 +124,7 @@ def parse_directives(text: str) -> tuple[str, Directives]:
     A directive with an unknown value raises a 400 naming the accepted values, because a
     silently ignored typo would make a demo look broken for the wrong reason.
     """
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     for match in DIRECTIVE_RE.finditer(text):
         if match.group(3):
             found["text_only"] = True
@@ -144,10 +145,10 @@ def parse_directives(text: str) -> tuple[str, Directives]:
             found["finish"] = _checked(value.upper(), FINISH_REASONS, match.group(0))
     cleaned = DIRECTIVE_RE.sub("", text)
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
-    return cleaned, Directives(**found)  # type: ignore[arg-type]
+    return cleaned, Directives(**found)
 
 
-def _parse_fault(value: str, found: dict[str, object]) -> None:
+def _parse_fault(value: str, found: dict[str, Any]) -> None:
     lowered = value.lower()
     if lowered in TRANSPORT_FAULTS:
         found["transport"] = lowered
@@ -234,6 +235,6 @@ def fault_error(code: int, model_id: str, retry_delay_s: float) -> ApiError:
     return ApiError(code, message, STATUS_BY_CODE[code], details)
 
 
-def midstream_error_body() -> dict[str, object]:
+def midstream_error_body() -> dict[str, Any]:
     """The ``data:`` payload of an in-stream failure."""
     return {"error": {"code": 500, "message": MIDSTREAM_MESSAGE, "status": "INTERNAL"}}

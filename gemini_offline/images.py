@@ -303,6 +303,8 @@ def palette_for(prompt: str, seed: int | None = None, avoid: Iterable[str] = ())
         _rotate(primary, 0.18),
     )
     if avoided_hues:
+        # The ignores: a generator rebuilds each fixed-length tuple, which mypy types as
+        # tuple[RGB, ...]; the lengths are unchanged.
         sky = tuple(_steer(c, avoided_hues) for c in sky)  # type: ignore[assignment]
         sun = _steer(sun, avoided_hues)
         hills = tuple(_steer(c, avoided_hues) for c in hills)  # type: ignore[assignment]
@@ -326,7 +328,7 @@ def _gradient(size: tuple[int, int], corners: Sequence[RGB]) -> Image.Image:
     tl, tr, bl, br = corners
     n = 16
     small = Image.new("RGB", (n, n))
-    pixels = []
+    pixels: list[RGB] = []
     for y in range(n):
         v = y / (n - 1)
         left, right = _mix(tl, bl, v), _mix(tr, br, v)

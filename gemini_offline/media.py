@@ -111,7 +111,7 @@ def describe(mime_type: str, raw: bytes) -> Attachment:
 
 
 def _nearest_colour(rgb: object) -> str:
-    r, g, b = rgb if isinstance(rgb, tuple) else (rgb, rgb, rgb)  # type: ignore[misc]
+    r, g, b = rgb if isinstance(rgb, tuple) else (rgb, rgb, rgb)
     return min(
         _COLOUR_NAMES,
         key=lambda n: sum((a - c) ** 2 for a, c in zip((r, g, b), _COLOUR_NAMES[n], strict=True)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from .errors import ApiError, invalid_argument
 
@@ -99,11 +99,17 @@ class ModelSpec:
         return entry
 
 
-_IMAGE_MODEL = dict(
-    input_token_limit=65_536,
-    output_token_limit=32_768,
-    output_modalities=("TEXT", "IMAGE"),
-)
+class _ImageModelLimits(TypedDict):
+    input_token_limit: int
+    output_token_limit: int
+    output_modalities: tuple[str, ...]
+
+
+_IMAGE_MODEL: _ImageModelLimits = {
+    "input_token_limit": 65_536,
+    "output_token_limit": 32_768,
+    "output_modalities": ("TEXT", "IMAGE"),
+}
 
 CATALOGUE: tuple[ModelSpec, ...] = (
     ModelSpec(

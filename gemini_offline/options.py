@@ -52,5 +52,5 @@ class ServerOptions:
             if value < 0:
                 raise ValueError(f"{f.name} must not be negative, got {value}")
             values[f.name] = value
-        values["chunk_words"] = max(1, int(values["chunk_words"]))
-        return cls(**values)  # type: ignore[arg-type]
+        words = max(1, int(values.pop("chunk_words")))
+        return cls(chunk_words=words, **values)

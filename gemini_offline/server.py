@@ -266,11 +266,11 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def setup(self) -> None:
-        # StreamRequestHandler applies self.timeout to the socket: a connection that sends
-        # nothing for that long (half a request, an idle keep-alive) is closed.
-        limit = self.server.app.options.connection_timeout_s
-        self.timeout = limit if limit > 0 else None
         super().setup()
+        # A connection that sends nothing for this long (half a request, an idle
+        # keep-alive) times out; handle_one_request then closes it.
+        limit = self.server.app.options.connection_timeout_s
+        self.connection.settimeout(limit if limit > 0 else None)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors raised by http.server itself (garbled request line or headers, headers too
@@ -321,7 +321,7 @@ class _Handler(BaseHTTPRequestHandler):
         return data
 
     def _read_chunked(self) -> bytes:
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             line = self.rfile.readline(1024)
             if not line:
@@ -420,7 +420,10 @@ class _Handler(BaseHTTPRequestHandler):
                 raise api_key_invalid()
             if bad_json or (raw and not isinstance(body, dict)):
                 raise invalid_argument("Invalid JSON payload received. Expected an object body.")
+            # The route regexes guarantee these groups on the paths that get this far.
+            assert version is not None and action is not None
             if enterprise:
+                assert model is not None
                 self._predict(path, model, body or {}, raw)
             else:
                 self._route(version, model, action, query, body or {}, raw)
