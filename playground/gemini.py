@@ -2,7 +2,7 @@
 
 A request is a value object (`GenerateRequest`: model, contents, config) so that the same
 object is sent, shown and exported as code. `Gemini` wraps a client: it sends requests,
-retries 429/503 with bounded exponential backoff that respects the API's RetryInfo, times
+retries 429/503 with bounded, jittered exponential backoff that respects RetryInfo, times
 the call, and turns every API or transport failure into a PlaygroundError. Model listing
 and token counting are lookups with a short timeout of their own (`LOOKUP_TIMEOUT_S`).
 """
@@ -10,6 +10,7 @@ and token counting are lookups with a short timeout of their own (`LOOKUP_TIMEOU
 from __future__ import annotations
 
 import os
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -100,12 +101,18 @@ def build_chat_request(
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Bounded exponential backoff for 429 and 503."""
+    """Bounded exponential backoff with full jitter for 429 and 503.
+
+    `uniform(a, b)` is the random source (injectable, e.g. `random.Random(seed).uniform`).
+    """
 
     attempts: int = 3
     base_delay_s: float = 1.0
     max_delay_s: float = 10.0
     factor: float = 2.0
+    uniform: Callable[[float, float], float] = field(
+        default=random.uniform, repr=False, compare=False
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RetryPolicy:
@@ -126,10 +133,17 @@ class RetryPolicy:
         )
 
     def delay(self, attempt: int, retry_after_s: float | None) -> float:
-        """Seconds to wait after failed attempt number `attempt` (1-based)."""
-        backoff = self.base_delay_s * self.factor ** (attempt - 1)
-        wanted = retry_after_s if retry_after_s is not None else backoff
-        return min(self.max_delay_s, max(0.0, wanted))
+        """Seconds to wait after failed attempt number `attempt` (1-based).
+
+        Full jitter: uniform in [0, min(max, base * factor**(attempt-1))], so visitors that
+        failed together do not retry together. A RetryInfo delay is a lower bound: wait at
+        least what the server asked, but never past `max_delay_s`.
+        """
+        ceiling = min(self.max_delay_s, self.base_delay_s * self.factor ** (attempt - 1))
+        wait = self.uniform(0.0, max(0.0, ceiling))
+        if retry_after_s is not None:
+            wait = max(wait, retry_after_s)
+        return min(self.max_delay_s, max(0.0, wait))
 
 
 def default_lookup_timeout_s(env: Mapping[str, str] | None = None) -> float:
