@@ -12,7 +12,7 @@ from google.genai import types
 
 from components.connection import Connected
 from components.errors import retry_toast, show_error
-from components.prompt import IMAGE_TYPES
+from components.prompt import IMAGE_TYPES, checked_uploads
 from playground.catalog import ModelInfo
 from playground.conversation import Conversation
 from playground.errors import BadInput, PlaygroundError
@@ -28,7 +28,7 @@ from playground.images import (
     summarize_run,
     unsupported_message,
 )
-from playground.media import ImageStore, StoredImage, check_image, zip_images
+from playground.media import ImageStore, StoredImage, zip_images
 from playground.settings import (
     DEFAULT_IMAGE_MODEL,
     IMAGEN_ASPECT_RATIOS,
@@ -44,6 +44,7 @@ ERROR = "images.error"
 EDIT_CHAT = "images.chat"  # Conversation of the multi-turn edit
 EDIT_OUTCOMES = "images.chat.outcomes"  # model turn id -> ImageOutcome
 SENT_UPLOADS = "images.chat.sent"  # digests of uploads already sent in the edit chat
+CHECKED = "images.checked"  # CheckedUploads of the reference uploader
 
 
 @dataclass(frozen=True)
@@ -407,11 +408,9 @@ def reference_uploader(mode: str, model: ModelInfo) -> list[StoredImage]:
         label, type=IMAGE_TYPES, accept_multiple_files=True, key="images.upload"
     )
     references: list[StoredImage] = []
-    for upload in uploads or []:
-        try:
-            attachment = check_image(upload.name, upload.getvalue())
-        except BadInput as problem:
-            show_error(problem)
+    for attachment in checked_uploads(uploads, CHECKED):
+        if isinstance(attachment, BadInput):
+            show_error(attachment)
             continue
         if attachment.note:
             st.caption(f":material/info: {attachment.describe()}")

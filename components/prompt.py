@@ -7,9 +7,19 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from playground.errors import BadInput
-from playground.media import Attachment, check_image
+from playground.media import Attachment, CheckedUploads
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
+
+
+def checked_uploads(files, cache_key: str) -> list[Attachment | BadInput]:
+    """Every uploaded file checked once per upload (cached in `st.session_state[cache_key]`,
+    a CheckedUploads); files no longer attached are forgotten."""
+    cache: CheckedUploads = st.session_state[cache_key]
+    files = list(files or [])
+    results = [cache.check(f.file_id, f.name, f.size, f.getvalue) for f in files]
+    cache.keep_only((f.file_id, f.size) for f in files)
+    return results
 
 
 @dataclass
@@ -56,9 +66,9 @@ def prompt_editor(namespace: str, *, placeholder: str = "Ask Gemini anything…"
         help="Images are sent inline with the prompt (e.g. “Tell me about this instrument”).",
     )
     prompt = PromptInput(text or "")
-    for file in files or []:
-        try:
-            prompt.attachments.append(check_image(file.name, file.getvalue()))
-        except BadInput as problem:
-            prompt.rejected.append(problem)
+    for checked in checked_uploads(files, f"{namespace}.checked"):
+        if isinstance(checked, BadInput):
+            prompt.rejected.append(checked)
+        else:
+            prompt.attachments.append(checked)
     return prompt

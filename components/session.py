@@ -11,7 +11,7 @@ from components.connection import Connected
 from components.tuning import session_defaults as tuning_defaults
 from playground.conversation import Conversation
 from playground.errors import BadInput
-from playground.media import ImageStore
+from playground.media import CheckedUploads, ImageStore
 from playground.settings import GenerationSettings
 
 CONNECTED = "app.connected"
@@ -27,9 +27,11 @@ SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
     "text.reply": lambda: None,
     "text.reply_json": lambda: False,
     "text.error": lambda: None,
+    "text.checked": CheckedUploads,
     "stream.reply": lambda: None,
     "stream.error": lambda: None,
     "stream.request": lambda: None,
+    "stream.checked": CheckedUploads,
     "chat.conversation": Conversation,
     "chat.window": lambda: 40,
     "chat.editing": lambda: None,
@@ -46,6 +48,7 @@ SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
     "images.chat": Conversation,
     "images.chat.outcomes": dict,
     "images.chat.sent": set,
+    "images.checked": CheckedUploads,
     "system.grid": lambda: None,
     "system.error": lambda: None,
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from google.genai import types
@@ -128,6 +129,47 @@ def check_image(name: str, data: bytes) -> Attachment:
         height=image.height,
         note="; ".join(notes),
     )
+
+
+UploadKey = tuple[str, int]  # (the uploader's file id, size in bytes)
+
+
+class CheckedUploads:
+    """Each attached file checked once (decoded, bomb-guarded, converted, downscaled) and
+    reused on every later rerun while it stays attached.
+
+    Keyed by the uploader's file id and size: a new upload, even of the same name, gets a
+    new id and is checked afresh. A refused file keeps its BadInput, so its message stays
+    on the page without decoding it again.
+    """
+
+    def __init__(self, check: Callable[[str, bytes], Attachment] | None = None) -> None:
+        self._check = check or check_image
+        self._checked: dict[UploadKey, Attachment | BadInput] = {}
+
+    def check(
+        self, file_id: str, name: str, size: int, read: Callable[[], bytes]
+    ) -> Attachment | BadInput:
+        """The checked attachment (or why it was refused); `read` runs on first sight only."""
+        key = (file_id, size)
+        if key not in self._checked:
+            try:
+                self._checked[key] = self._check(name, read())
+            except BadInput as problem:
+                self._checked[key] = problem
+        return self._checked[key]
+
+    def keep_only(self, keys: Iterable[UploadKey]) -> None:
+        """Forget the files that are no longer attached."""
+        wanted = set(keys)
+        for key in [k for k in self._checked if k not in wanted]:
+            del self._checked[key]
+
+    def entries(self) -> list[Attachment | BadInput]:
+        return list(self._checked.values())
+
+    def __len__(self) -> int:
+        return len(self._checked)
 
 
 THUMBNAIL_SIDE = 256

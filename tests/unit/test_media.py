@@ -6,7 +6,7 @@ import pytest
 from PIL import Image, UnidentifiedImageError
 
 from playground.errors import BadInput
-from playground.media import MAX_INLINE_BYTES, ImageStore, check_image
+from playground.media import MAX_INLINE_BYTES, CheckedUploads, ImageStore, check_image
 
 
 def encoded(fmt: str, size=(40, 30), mode="RGB", **save) -> bytes:
@@ -87,3 +87,29 @@ def test_only_raster_decoders_touch_untrusted_bytes():
         check_image("drawing.png", EPS)
     with pytest.raises(UnidentifiedImageError):
         ImageStore().add(EPS, "image/png")
+
+
+def test_an_upload_is_checked_once_while_it_stays_attached():
+    uploads = CheckedUploads()
+    reads: list[str] = []
+
+    def reader(data: bytes, name: str):
+        def read() -> bytes:
+            reads.append(name)
+            return data
+
+        return read
+
+    big = encoded("PNG", (6500, 100))  # wider than the limit: downscaled when checked
+    first = uploads.check("id-1", "big.png", len(big), reader(big, "big"))
+    again = uploads.check("id-1", "big.png", len(big), reader(big, "big"))
+    assert again is first and reads == ["big"] and "downscaled" in first.note
+    bad = uploads.check("id-2", "notes.png", 5, reader(b"hello", "bad"))
+    assert isinstance(bad, BadInput) and "not an image" in bad.message
+    assert uploads.check("id-2", "notes.png", 5, reader(b"hello", "bad")) is bad
+    assert reads == ["big", "bad"]
+    # the same bytes uploaded again get a new file id: checked afresh
+    fresh = uploads.check("id-3", "big.png", len(big), reader(big, "again"))
+    assert fresh is not first and fresh == first and reads[-1] == "again"
+    uploads.keep_only([("id-3", len(big))])  # the others were removed from the uploader
+    assert uploads.entries() == [fresh]
