@@ -26,6 +26,8 @@ from typing import Literal
 from google import genai
 from google.genai import types
 
+from playground.env import env_number
+
 OFFLINE_KEY_PREFIX = "offline-"
 DEFAULT_TIMEOUT_S = 120.0
 
@@ -127,10 +129,7 @@ def plan_connection(
 
 def request_timeout_s(env: Mapping[str, str]) -> float:
     """Per-request timeout; PLAYGROUND_TIMEOUT_S overrides the default of 120 s."""
-    try:
-        return max(0.1, float(env.get("PLAYGROUND_TIMEOUT_S", DEFAULT_TIMEOUT_S)))
-    except ValueError:
-        return DEFAULT_TIMEOUT_S
+    return env_number("PLAYGROUND_TIMEOUT_S", DEFAULT_TIMEOUT_S, minimum=0.1, env=env)
 
 
 def offline_base_url() -> str:

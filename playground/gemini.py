@@ -20,6 +20,7 @@ from google import genai
 from google.genai import types
 
 from playground.connection import request_timeout_s
+from playground.env import env_number
 from playground.errors import (
     BadInput,
     PlaygroundError,
@@ -117,19 +118,17 @@ class RetryPolicy:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RetryPolicy:
         """PLAYGROUND_RETRY_ATTEMPTS / _BASE_S / _MAX_S override the defaults."""
-        env = os.environ if env is None else env
         default = cls()
-
-        def number(name: str, fallback: float) -> float:
-            try:
-                return float(env.get(name, fallback))
-            except ValueError:
-                return fallback
-
         return cls(
-            attempts=max(1, int(number("PLAYGROUND_RETRY_ATTEMPTS", default.attempts))),
-            base_delay_s=max(0.0, number("PLAYGROUND_RETRY_BASE_S", default.base_delay_s)),
-            max_delay_s=max(0.0, number("PLAYGROUND_RETRY_MAX_S", default.max_delay_s)),
+            attempts=int(
+                env_number("PLAYGROUND_RETRY_ATTEMPTS", default.attempts, minimum=1, env=env)
+            ),
+            base_delay_s=env_number(
+                "PLAYGROUND_RETRY_BASE_S", default.base_delay_s, minimum=0.0, env=env
+            ),
+            max_delay_s=env_number(
+                "PLAYGROUND_RETRY_MAX_S", default.max_delay_s, minimum=0.0, env=env
+            ),
         )
 
     def delay(self, attempt: int, retry_after_s: float | None) -> float:
