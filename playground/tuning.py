@@ -9,7 +9,6 @@ CSV or JSON with the settings that produced them — never a key.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import string
 from collections import Counter
@@ -17,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from playground.csvsafe import to_csv_text
+from playground.env import env_number
 from playground.errors import PlaygroundError
 from playground.gemini import Gemini, GenerateRequest, build_request
 from playground.reply import Reply
@@ -153,11 +153,7 @@ def cell_request(
 
 def grid_workers(env: Mapping[str, str] | None = None) -> int:
     """Concurrent requests; PLAYGROUND_GRID_WORKERS lowers it for tight rate limits."""
-    env = os.environ if env is None else env
-    try:
-        return max(1, int(env.get("PLAYGROUND_GRID_WORKERS", DEFAULT_WORKERS)))
-    except ValueError:
-        return DEFAULT_WORKERS
+    return int(env_number("PLAYGROUND_GRID_WORKERS", DEFAULT_WORKERS, minimum=1, env=env))
 
 
 def run_grid(
