@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import streamlit as st
 from google.genai import types
@@ -18,13 +17,16 @@ from playground.conversation import Conversation
 from playground.errors import BadInput, PlaygroundError
 from playground.gemini import GenerateRequest
 from playground.images import (
+    GalleryItem,
     ImageOutcome,
+    add_to_gallery,
     call_progress,
     check_inputs,
     edit_chat_turn,
     imagen_outcome,
     mode_request,
     run_calls,
+    select_references,
     summarize_run,
     unsupported_message,
 )
@@ -47,16 +49,6 @@ SENT_UPLOADS = "images.chat.sent"  # digests of uploads already sent in the edit
 CHECKED = "images.checked"  # CheckedUploads of the reference uploader
 
 
-@dataclass(frozen=True)
-class GalleryItem:
-    """An image the session produced, with where it came from."""
-
-    digest: str
-    prompt: str
-    mode: str
-    sources: tuple[str, ...] = ()  # digests of the images it was made from
-
-
 def store() -> ImageStore:
     return st.session_state[STORE]
 
@@ -65,13 +57,7 @@ def remember(
     outcomes: Sequence[ImageOutcome], prompt: str, mode: str, sources: Sequence[str] = ()
 ) -> None:
     """Add every image of these outcomes to the session gallery."""
-    gallery: list[GalleryItem] = st.session_state[GALLERY]
-    known = {item.digest for item in gallery}
-    for outcome in outcomes:
-        for digest in outcome.image_digests:
-            if digest not in known:
-                gallery.append(GalleryItem(digest, prompt, mode, tuple(sources)))
-                known.add(digest)
+    add_to_gallery(st.session_state[GALLERY], outcomes, prompt, mode, sources)
 
 
 def file_name(image: StoredImage, stem: str = "gemini-image") -> str:
@@ -415,23 +401,20 @@ def reference_uploader(mode: str, model: ModelInfo) -> list[StoredImage]:
         if attachment.note:
             st.caption(f":material/info: {attachment.describe()}")
         references.append(store().add(attachment.data, attachment.mime_type))
-    if mode == "Edit chat":
-        # An upload is sent once; later instructions edit the latest image, not it again.
-        sent = st.session_state[SENT_UPLOADS]
-        if any(r.digest in sent for r in references):
-            st.caption(
-                ":material/check: Already sent — later instructions edit the latest "
-                "image. Upload another image to start from it instead."
-            )
-        references = [r for r in references if r.digest not in sent]
     limit = model.image_capabilities.max_reference_images
-    if len(references) > limit:
+    chosen = select_references(mode, references, st.session_state[SENT_UPLOADS], limit)
+    if chosen.already_sent:
+        st.caption(
+            ":material/check: Already sent — later instructions edit the latest "
+            "image. Upload another image to start from it instead."
+        )
+    if chosen.over_limit:
         st.warning(
             f"{model.display_name} takes up to {limit} reference images; only the "
             f"first {limit} are sent.",
             icon=":material/warning:",
         )
-        references = references[:limit]
+    references = chosen.images
     if references:
         st.image([r.thumbnail for r in references], width=120)
     return references

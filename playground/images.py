@@ -165,6 +165,58 @@ def edit_message(instruction: str, references: Sequence[StoredImage]) -> types.C
     return types.Content(role="user", parts=parts)
 
 
+# --- the gallery and the reference images ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GalleryItem:
+    """An image the session produced, with where it came from."""
+
+    digest: str
+    prompt: str
+    mode: str
+    sources: tuple[str, ...] = ()  # digests of the images it was made from
+
+
+def add_to_gallery(
+    gallery: list[GalleryItem],
+    outcomes: Sequence[ImageOutcome],
+    prompt: str,
+    mode: str,
+    sources: Sequence[str] = (),
+) -> None:
+    """Append every new image of these outcomes (an image already there is not repeated)."""
+    known = {item.digest for item in gallery}
+    for outcome in outcomes:
+        for digest in outcome.image_digests:
+            if digest not in known:
+                gallery.append(GalleryItem(digest, prompt, mode, tuple(sources)))
+                known.add(digest)
+
+
+@dataclass(frozen=True)
+class References:
+    """The reference images a call sends, and why any upload was left out."""
+
+    images: list[StoredImage]
+    already_sent: bool = False  # an upload was sent in an earlier edit-chat turn
+    over_limit: int = 0  # how many were dropped beyond the model's limit
+
+
+def select_references(
+    mode: str, uploads: Sequence[StoredImage], sent: set[str], limit: int
+) -> References:
+    """In the edit chat an upload is sent once (later turns edit the latest image); at most
+    `limit` images (the model's maximum) are sent, the first ones."""
+    images = list(uploads)
+    already_sent = False
+    if mode == "Edit chat":
+        already_sent = any(image.digest in sent for image in images)
+        images = [image for image in images if image.digest not in sent]
+    over = max(0, len(images) - limit)
+    return References(images[:limit], already_sent, over)
+
+
 # --- running a mode --------------------------------------------------------------------
 
 

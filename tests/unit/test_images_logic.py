@@ -14,8 +14,11 @@ from playground.catalog import ModelInfo
 from playground.errors import ApiError, BadInput
 from playground.images import (
     NO_IMAGE_TIP,
+    GalleryItem,
     ImageOutcome,
+    References,
     RunSummary,
+    add_to_gallery,
     call_progress,
     check_inputs,
     image_part,
@@ -23,6 +26,7 @@ from playground.images import (
     mode_request,
     outcome_from_reply,
     outcome_of,
+    select_references,
     summarize_run,
     unsupported_message,
 )
@@ -293,3 +297,36 @@ def test_a_raster_part_next_to_an_svg_part_is_still_shown():
     outcome = outcome_from_reply(Reply.from_wire(body), store)
     assert [kind for kind, _ in outcome.parts] == ["text", "unsupported", "image"]
     assert store.get(outcome.image_digests[0]).data == png()
+
+
+# --- gallery and reference selection -------------------------------------------------------
+
+
+def test_gallery_adds_each_new_image_once_with_its_origin():
+    store = ImageStore()
+    a, b = stored(store, (40, 30)), stored(store, (30, 40))
+    gallery: list[GalleryItem] = []
+    add_to_gallery(gallery, [ImageOutcome(parts=(("image", a.digest),))], "a fox", "Generate")
+    edited = ImageOutcome(parts=(("text", "x"), ("image", a.digest), ("image", b.digest)))
+    add_to_gallery(gallery, [edited, ImageOutcome(error=ApiError("x"))], "edit", "Edit", ["s"])
+    assert gallery == [
+        GalleryItem(a.digest, "a fox", "Generate"),
+        GalleryItem(b.digest, "edit", "Edit", ("s",)),
+    ]
+
+
+def test_references_are_limited_to_what_the_model_takes():
+    store = ImageStore()
+    images = [stored(store, (20 + n, 20)) for n in range(5)]
+    chosen = select_references("Edit", images, set(), 3)
+    assert chosen == References(images[:3], already_sent=False, over_limit=2)
+    assert select_references("Edit", images[:2], set(), 3).over_limit == 0
+
+
+def test_edit_chat_sends_an_upload_only_once():
+    store = ImageStore()
+    old, new = stored(store, (20, 20)), stored(store, (21, 20))
+    chosen = select_references("Edit chat", [old, new], {old.digest}, 14)
+    assert chosen.images == [new] and chosen.already_sent
+    # in Edit every upload is sent each time
+    assert select_references("Edit", [old, new], {old.digest}, 14).images == [old, new]
