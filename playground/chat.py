@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from google.genai import types
 
-from playground.conversation import SEED_HISTORY, Conversation, Turn, text_content
+from playground.conversation import SEED_HISTORY, Conversation, Status, Turn, text_content
 from playground.errors import BadInput, PlaygroundError
 from playground.reply import Reply
 
@@ -43,7 +43,7 @@ def record_outcome(
     reply at all marks the user's turn `failed` with the reason.
     """
     if reply.candidates and (reply.text or reply.thoughts or error is None):
-        status = "ok" if error is None else "cut"
+        status: Status = "ok" if error is None else "cut"
         return chat.add_reply(reply, status=status, note=error.message if error else "")
     if reply.blocked:
         return chat.add_reply(reply)

@@ -30,7 +30,7 @@ from playground.errors import (
 )
 from playground.media import Attachment
 from playground.reply import Reply, Timing
-from playground.settings import GenerationSettings
+from playground.settings import GenerationSettings, ImageSettings
 
 T = TypeVar("T")
 LOOKUP_TIMEOUT_S = 5.0  # models.list and countTokens: the page waits on them
@@ -62,7 +62,7 @@ def user_content(prompt: str, attachments: Sequence[Attachment] = ()) -> types.C
 
 
 def build_request(
-    settings: GenerationSettings,
+    settings: GenerationSettings | ImageSettings,
     prompt: str,
     attachments: Sequence[Attachment] = (),
     *,

@@ -83,9 +83,9 @@ def _rewrite_prose(text: str, definitions: dict[str, str]) -> str:
         elif reference is not None:
             alt = text[reference.start(1) : reference.end(1)]
             ref = reference.group(2)
-            url = definitions.get(_label(ref if ref else alt))
-            if url is not None:
-                replacement, end = _link(alt, url), reference.end()
+            defined = definitions.get(_label(ref if ref else alt))
+            if defined is not None:
+                replacement, end = _link(alt, defined), reference.end()
         out.append(text[position:start])
         if replacement is None:
             # Not an image we recognise: make sure it can never become one.

@@ -75,7 +75,7 @@ def check_image(name: str, data: bytes) -> Attachment:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=DECODERS)
+            image: Image.Image = Image.open(io.BytesIO(data), formats=DECODERS)
             fmt = image.format or ""
             if image.width * image.height > MAX_PIXELS:
                 raise BadInput(

@@ -190,7 +190,8 @@ class GenerationSettings(BaseModel):
             config["thinking_config"] = types.ThinkingConfig(**thinking)
         if self.safety:
             config["safety_settings"] = [
-                types.SafetySetting(category=c, threshold=t) for c, t in self.safety.items()
+                types.SafetySetting.model_validate({"category": c, "threshold": t})
+                for c, t in self.safety.items()
             ]
         return types.GenerateContentConfig(**config)
 
