@@ -7,7 +7,6 @@ API field, so it is inferred from the model id, as Google's own docs suggest.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -172,14 +171,6 @@ class Catalog:
     @classmethod
     def fallback(cls, error: PlaygroundError) -> Catalog:
         return cls(FALLBACK_MODELS, from_fallback=True, error=error)
-
-
-def load_catalog(list_models: Callable[[], list[types.Model]]) -> Catalog:
-    """The catalogue from the API, or the fallback list with the reason listing failed."""
-    try:
-        return Catalog.from_models(list_models())
-    except PlaygroundError as error:
-        return Catalog.fallback(error)
 
 
 def _sort_key(model: ModelInfo) -> tuple[Any, ...]:

@@ -47,10 +47,6 @@ class GenerateRequest:
     stream: bool = False
     chat: bool = False  # the last content is a new chat message, the rest its history
 
-    def wire_config(self) -> dict[str, Any]:
-        """The config as the SDK serialises it (snake_case, no unset fields)."""
-        return self.config.model_dump(mode="json", exclude_none=True)
-
 
 def user_content(prompt: str, attachments: Sequence[Attachment] = ()) -> types.Content:
     """One user turn: the prompt text first, then the attached images (seed order)."""

@@ -71,7 +71,6 @@ class Candidate:
     parts: tuple[ReplyPart, ...]
     finish_reason: str | None
     finish_message: str | None = None
-    safety_blocked: tuple[str, ...] = ()
     content: types.Content | None = None
 
     @property
@@ -137,7 +136,6 @@ class Reply:
     model_version: str | None = None
     response_id: str | None = None
     block_reason: str | None = None
-    block_message: str | None = None
     interrupted: str | None = None  # why a stream ended early ("stopped", "cut", ...)
 
     @property
@@ -193,7 +191,6 @@ class Reply:
             model_version=response.model_version,
             response_id=response.response_id,
             block_reason=_name(feedback.block_reason) if feedback else None,
-            block_message=feedback.block_reason_message if feedback else None,
         )
 
     @classmethod
@@ -213,17 +210,11 @@ def _candidate(position: int, candidate: types.Candidate) -> Candidate:
     content = candidate.content
     for part in content.parts if content and content.parts else []:
         parts.extend(_reply_parts(part))
-    blocked = tuple(
-        _name(r.category) or ""
-        for r in (candidate.safety_ratings or [])
-        if getattr(r, "blocked", False)
-    )
     return Candidate(
         index=candidate.index if candidate.index is not None else position,
         parts=tuple(parts),
         finish_reason=_name(candidate.finish_reason),
         finish_message=candidate.finish_message,
-        safety_blocked=blocked,
         content=content,
     )
 

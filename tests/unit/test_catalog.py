@@ -3,7 +3,7 @@
 from google.genai import types
 from google.genai.models import _ListModelsResponse_from_mldev
 
-from playground.catalog import FALLBACK_MODELS, Catalog, ModelInfo, load_catalog
+from playground.catalog import FALLBACK_MODELS, Catalog, ModelInfo
 from playground.errors import ApiError
 from tests.conftest import wire_json
 
@@ -37,10 +37,8 @@ def test_capabilities():
 
 
 def test_listing_failure_falls_back_with_the_reason():
-    def failing():
-        raise ApiError("API key not valid.", "Check the key.", code=400, status="INVALID_ARGUMENT")
-
-    catalog = load_catalog(failing)
+    error = ApiError("API key not valid.", "Check the key.", code=400, status="INVALID_ARGUMENT")
+    catalog = Catalog.fallback(error)
     assert catalog.from_fallback and catalog.models == FALLBACK_MODELS
     assert "400 INVALID_ARGUMENT" in catalog.problem
     assert any(m.id == "gemini-2.5-flash" for m in catalog.text_models)
