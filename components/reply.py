@@ -10,6 +10,7 @@ import json
 
 import streamlit as st
 
+from playground.images import RASTER_MIME, unsupported_message
 from playground.markdown import unfetch_images
 from playground.reply import Candidate, Reply
 
@@ -27,8 +28,10 @@ def _render_candidate(candidate: Candidate, *, as_json: bool) -> None:
                 except json.JSONDecodeError:
                     pass
             st.markdown(unfetch_images(part.text))
-        elif part.kind == "image":
+        elif part.kind == "image" and part.mime_type.lower() in RASTER_MIME:
             st.image(part.data, output_format="PNG")
+        elif part.kind == "image":
+            st.warning(unsupported_message(part.mime_type), icon=":material/broken_image:")
         elif part.kind in ("code", "code_result"):
             st.code(part.text, language="python" if part.kind == "code" else None)
     if not candidate.parts and not candidate.finish_reason:
