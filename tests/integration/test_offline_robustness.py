@@ -17,6 +17,7 @@ from google import genai
 from google.genai import types
 
 from gemini_offline import OfflineServer, start_server
+from gemini_offline.options import ENV_DEFAULTS
 
 MODEL = "gemini-2.5-flash"
 PATH = f"/v1beta/models/{MODEL}:generateContent"
@@ -171,9 +172,13 @@ def wait_until(condition, limit_s: float = 5) -> bool:
 
 
 def test_the_timeout_stall_lasts_until_the_client_hangs_up() -> None:
-    server = start_server(port=0)  # the default stall bound: far longer than any client waits
+    # The default stall bound is far longer than any client waits (the app's default is 120 s).
+    # Other test modules set GEMINI_OFFLINE_TIMEOUT_SLEEP_S, so the default is read from the
+    # options' own table and passed explicitly.
+    default_bound = ENV_DEFAULTS["timeout_sleep_s"][1]
+    assert default_bound > 120
+    server = start_server(port=0, timeout_sleep_s=default_bound)
     try:
-        assert server.options.timeout_sleep_s > 120
         client = genai.Client(
             api_key="k", http_options=types.HttpOptions(base_url=server.url, timeout=700)
         )
