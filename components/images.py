@@ -30,6 +30,7 @@ from playground.images import (
     summarize_run,
     unsupported_message,
 )
+from playground.markdown import unfetch_images
 from playground.media import ImageStore, StoredImage, zip_images
 from playground.settings import (
     DEFAULT_IMAGE_MODEL,
@@ -100,7 +101,7 @@ def render_outcome(outcome: ImageOutcome, key: str, max_width: int = MAX_SHOWN_W
         return
     for position, (kind, value) in enumerate(outcome.parts):
         if kind == "text":
-            st.markdown(value)
+            st.markdown(unfetch_images(value))
         elif kind == "unsupported":
             st.warning(unsupported_message(value), icon=":material/broken_image:")
         else:

@@ -14,6 +14,7 @@ from components.connection import Connected
 from components.errors import show_error
 from playground.errors import BadInput, PlaygroundError
 from playground.gemini import build_request
+from playground.markdown import unfetch_images
 from playground.settings import GenerationSettings, field_ui
 from playground.tuning import (
     MAX_SAMPLES,
@@ -297,7 +298,7 @@ def _render_cell(result: CellResult, key: str) -> None:
     first_line = result.text.strip().splitlines()[0] if result.text.strip() else "(empty)"
     preview = first_line.replace("*", "").replace("_", "").lstrip("# ")[:140] or "(reply)"
     with st.expander(preview):
-        st.markdown(result.text)
+        st.markdown(unfetch_images(result.text))
 
 
 def render_grid(grid: Grid) -> dict[int, int | None]:

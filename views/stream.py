@@ -16,6 +16,7 @@ from components.streaming import (
 )
 from playground.errors import BadInput, PlaygroundError
 from playground.gemini import build_request, user_content
+from playground.markdown import unfetch_images
 
 INFLIGHT = "stream.inflight"
 
@@ -94,9 +95,9 @@ if reply is not None:
         )
     if reply.thoughts:
         with st.expander("Thoughts", icon=":material/psychology:"):
-            st.markdown(reply.thoughts)
+            st.markdown(unfetch_images(reply.thoughts))
     if reply.text:
-        st.markdown(reply.text)
+        st.markdown(unfetch_images(reply.text))
     render_finish(reply)
     render_stream_figures(reply)
     st.caption(usage_line(reply))
