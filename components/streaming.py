@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from components.reply import render_finish, usage_line
 from playground.gemini import StreamRun
 from playground.markdown import unfetch_images, unfetch_stream
 from playground.reply import Reply, Timing
@@ -99,3 +100,21 @@ def render_token_chart(reply: Reply) -> None:
         y="output tokens",
         height=180,
     )
+
+
+def render_streamed_reply(reply: Reply) -> None:
+    """The finished (or stopped) stream: thoughts, text, finish, figures, usage, chart."""
+    if reply.interrupted == "stopped":
+        st.warning(
+            "**Stopped** — you stopped the stream; the text that arrived is kept.",
+            icon=":material/stop_circle:",
+        )
+    if reply.thoughts:
+        with st.expander("Thoughts", icon=":material/psychology:"):
+            st.markdown(unfetch_images(reply.thoughts))
+    if reply.text:
+        st.markdown(unfetch_images(reply.text))
+    render_finish(reply)
+    render_stream_figures(reply)
+    st.caption(usage_line(reply))
+    render_token_chart(reply)

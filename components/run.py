@@ -1,0 +1,71 @@
+"""The prompt block the Text and Streaming pages share: system instruction, prompt, the Run
+row (Run, Retry on Streaming, Get code, the prompt's token count), and the checked request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.code import get_code
+from components.connection import token_count
+from components.errors import show_error
+from components.prompt import PromptInput, prompt_editor, system_instruction_editor
+from components.session import connected, run_blockers
+from playground.errors import BadInput
+from playground.gemini import GenerateRequest, build_request, user_content
+
+
+@dataclass(frozen=True)
+class PromptRow:
+    """What the visitor wrote, and which button started this run."""
+
+    prompt: PromptInput
+    run: bool
+    retry: bool
+
+
+def prompt_row(
+    namespace: str, *, placeholder: str, stream: bool = False, can_retry: bool = False
+) -> PromptRow:
+    """Draw the prompt block; Retry is offered (Streaming only) when `can_retry`."""
+    link = connected()
+    settings = st.session_state["settings"]
+    system_instruction_editor()
+    prompt = prompt_editor(namespace, placeholder=placeholder)
+    for problem in prompt.rejected:
+        show_error(problem)
+    cols = st.columns([1, 1, 1.3, 3] if stream else [1, 1.3, 4], vertical_alignment="center")
+    run = cols[0].button(
+        "Run", key=f"{namespace}.run", type="primary", icon=":material/play_arrow:"
+    )
+    retry = bool(
+        stream
+        and can_retry
+        and cols[1].button("Retry", key=f"{namespace}.retry", icon=":material/refresh:")
+    )
+    has_prompt = bool(prompt.text.strip() or prompt.attachments)
+    with cols[-2]:
+        get_code(
+            build_request(settings, prompt.text, prompt.attachments, stream=stream)
+            if has_prompt
+            else None,
+            key=f"{namespace}.code",
+        )
+    if has_prompt:
+        tokens = token_count(link, settings.model, [user_content(prompt.text, prompt.attachments)])
+        cols[-1].caption(f"Prompt: {tokens:,} tokens" if tokens is not None else "Prompt: — tokens")
+    return PromptRow(prompt, run, retry)
+
+
+def checked_request(prompt: PromptInput, *, stream: bool = False) -> GenerateRequest:
+    """The request to send; BadInput when a sidebar setting or an attachment blocks it."""
+    run_blockers()
+    if prompt.rejected:
+        raise BadInput(
+            "An attached file can't be sent.",
+            "Remove the file marked above (or replace it with a valid image), then Run.",
+            kind="bad_attachment",
+        )
+    settings = st.session_state["settings"]
+    return build_request(settings, prompt.text, prompt.attachments, stream=stream)
