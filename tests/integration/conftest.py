@@ -29,10 +29,15 @@ def _fresh_request_log(srv: OfflineServer) -> None:
     srv.clear_requests()
 
 
+def sdk_client(server: OfflineServer) -> genai.Client:
+    """The real SDK pointed at `server`, as every integration test talks to it."""
+    return genai.Client(
+        api_key="test-key", http_options=types.HttpOptions(base_url=server.url, timeout=TIMEOUT_MS)
+    )
+
+
 @pytest.fixture
 def client(srv: OfflineServer) -> Iterator[genai.Client]:
-    c = genai.Client(
-        api_key="test-key", http_options=types.HttpOptions(base_url=srv.url, timeout=TIMEOUT_MS)
-    )
+    c = sdk_client(srv)
     yield c
     c.close()

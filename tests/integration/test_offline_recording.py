@@ -6,11 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 from google import genai
-from google.genai import types
 
 from gemini_offline import OfflineServer, start_server
 
-from .conftest import TIMEOUT_MS
+from .conftest import sdk_client
 
 MODEL = "gemini-2.5-flash"
 
@@ -24,9 +23,7 @@ def quiet() -> Iterator[OfflineServer]:
 
 @pytest.fixture
 def quiet_client(quiet: OfflineServer) -> Iterator[genai.Client]:
-    client = genai.Client(
-        api_key="test-key", http_options=types.HttpOptions(base_url=quiet.url, timeout=TIMEOUT_MS)
-    )
+    client = sdk_client(quiet)
     yield client
     client.close()
 
@@ -72,9 +69,7 @@ def test_the_shared_server_does_not_record_by_itself() -> None:
 
     server = shared_server()
     assert server.log.active is False
-    client = genai.Client(
-        api_key="test-key", http_options=types.HttpOptions(base_url=server.url, timeout=TIMEOUT_MS)
-    )
+    client = sdk_client(server)
     ask(client, "Explain tides")
     client.close()
     assert server.requests == []
