@@ -56,6 +56,17 @@ class ModelSpec:
     thinks_by_default: bool = True
     #: False for models that cannot turn thinking off (budget 0 is rejected).
     can_disable_thinking: bool = True
+    #: The ``thinkingLevel`` values a "level" model takes; any other level gets the real
+    #: "Thinking level X is not supported for this model" 400.
+    thinking_levels: tuple[str, ...] = ()
+    #: Whether ``presencePenalty`` / ``frequencyPenalty`` are accepted. The real API answers
+    #: "Penalty is not enabled for models/gemini-2.5-flash" (wire/error_400_…penalty…json);
+    #: it is not known for every model, so every Gemini 2.5 and 3 model here (Flash, Pro,
+    #: Flash-Lite, image) is treated like 2.5 Flash and refuses them.
+    penalties: bool = False
+    #: False for models that refuse ``candidateCount`` > 1 ("Multiple candidates is not
+    #: enabled for this model": the image models, as reported against the real API).
+    multiple_candidates: bool = True
     output_modalities: tuple[str, ...] = ("TEXT",)
     #: Image output limits; None for models without IMAGE output.
     image: ImageOutput | None = None
@@ -100,12 +111,14 @@ class ModelSpec:
 
 
 class _ImageModelLimits(TypedDict):
+    multiple_candidates: bool
     input_token_limit: int
     output_token_limit: int
     output_modalities: tuple[str, ...]
 
 
 _IMAGE_MODEL: _ImageModelLimits = {
+    "multiple_candidates": False,
     "input_token_limit": 65_536,
     "output_token_limit": 32_768,
     "output_modalities": ("TEXT", "IMAGE"),
@@ -120,6 +133,9 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         thinking=True,
         thinking_control="level",
         can_disable_thinking=False,
+        # Gemini 3 Pro takes LOW and HIGH only; MINIMAL gets the recorded 400
+        # (wire/error_400_…thinking_level_minimal_unsupported.json, from 3.1 Pro).
+        thinking_levels=("LOW", "HIGH"),
     ),
     ModelSpec(
         "gemini-3-flash-preview",
@@ -129,6 +145,7 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         thinking=True,
         thinking_control="level",
         can_disable_thinking=False,
+        thinking_levels=("MINIMAL", "LOW", "MEDIUM", "HIGH"),
     ),
     ModelSpec(
         "gemini-2.5-pro",
@@ -169,6 +186,7 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         thinking=True,
         thinking_control="level",
         can_disable_thinking=False,
+        thinking_levels=("LOW", "HIGH"),
         image=ImageOutput(),
         **_IMAGE_MODEL,
     ),

@@ -3,7 +3,10 @@
 The checks mirror the real API's 400s (range limits, thinking knobs per model family,
 response MIME types, undecodable attachments, …) and name the offending field in Google's
 ``* GenerateContentRequest.generation_config.temperature: …`` style, so an app can show the
-same messages offline as online.
+same messages offline as online. Where the real API answers with a plain message instead
+(penalties, thinking level, forced function calling with JSON, …) the same words are used,
+byte for byte as recorded in tests/fixtures/wire/. Unknown field names are refused before
+this, by :mod:`.wire_fields`.
 """
 
 from __future__ import annotations
@@ -51,6 +54,13 @@ PART_DATA_KEYS = (
 )
 MAX_STOP_SEQUENCES = 5
 MAX_CANDIDATES = 8
+#: The real API's messages (tests/fixtures/wire/error_400_invalid_argument_*.json).
+THINKING_BOTH_MESSAGE = "You can only set only one of thinking budget and thinking level."
+FORCED_FC_JSON_MESSAGE = (
+    "Forced function calling (ANY mode) with a response mime type: 'application/json' "
+    "is unsupported"
+)
+MULTIPLE_CANDIDATES_MESSAGE = "Multiple candidates is not enabled for this model"
 
 
 @dataclass(frozen=True)
@@ -180,6 +190,7 @@ def parse_generate_request(body: Mapping[str, Any], model: ModelSpec) -> Generat
     thinking = _check_thinking(config, model, violations)
     _check_safety(body.get("safetySettings"), violations)
     violations.raise_if_any()
+    _check_model_features(body, config, model)
     _check_modalities(config, model)
     if model.image is not None:
         _check_image_request(config, contents, model, violations)
@@ -357,12 +368,7 @@ def _check_thinking(config: Mapping[str, Any], model: ModelSpec, v: Violations) 
     include = bool(thinking_config.get("includeThoughts"))
     path = "generation_config.thinking_config"
     if budget is not None and level is not None:
-        v.add(
-            path,
-            "thinking_budget and thinking_level cannot both be set; use thinking_level for "
-            "Gemini 3 models and thinking_budget for Gemini 2.5 models",
-        )
-        return Thinking()
+        return Thinking()  # refused by _check_model_features, after the field checks
     if level is not None:
         level = str(level).upper()
         if level not in THINKING_LEVELS:
@@ -393,6 +399,43 @@ def _check_thinking(config: Mapping[str, Any], model: ModelSpec, v: Violations) 
         return Thinking(budget=budget, level=level)
     active = model.thinks_by_default or budget not in (None, 0)
     return Thinking(active=active, include=active and include, budget=budget, level=level)
+
+
+def _check_model_features(
+    body: Mapping[str, Any], config: Mapping[str, Any], model: ModelSpec
+) -> None:
+    """The real API's plain 400s (no details) for knobs this model or this mix refuses.
+
+    They come after the field checks, so a request with both kinds of fault names its
+    out-of-range fields first.
+    """
+    thinking = config.get("thinkingConfig")
+    if isinstance(thinking, dict):
+        level = thinking.get("thinkingLevel")
+        if thinking.get("thinkingBudget") is not None and level is not None:
+            raise invalid_argument(THINKING_BOTH_MESSAGE)
+        level = str(level).upper() if level is not None else None
+        if level is not None and model.thinking_levels and level not in model.thinking_levels:
+            raise invalid_argument(
+                f"Thinking level {level} is not supported for this model. "
+                "Please retry with other thinking level."
+            )
+    if not model.penalties and (
+        config.get("presencePenalty") is not None or config.get("frequencyPenalty") is not None
+    ):
+        raise invalid_argument(f"Penalty is not enabled for {model.name}")
+    tool_config = body.get("toolConfig")
+    calling = tool_config.get("functionCallingConfig") if isinstance(tool_config, dict) else None
+    mode = str(calling.get("mode", "")).upper() if isinstance(calling, dict) else ""
+    if mode == "ANY" and str(config.get("responseMimeType", "")).lower() == "application/json":
+        raise invalid_argument(FORCED_FC_JSON_MESSAGE)
+    count = config.get("candidateCount")
+    if not model.multiple_candidates and isinstance(count, (int, float)) and count > 1:
+        # Reported as "Multiple candidates is not enabled for this model" for the image
+        # models; given as a field violation here so the field is named as well.
+        violations = Violations()
+        violations.add("generation_config.candidate_count", MULTIPLE_CANDIDATES_MESSAGE)
+        violations.raise_if_any()
 
 
 def _check_safety(settings: Any, v: Violations) -> None:
@@ -491,13 +534,6 @@ def _check_image_request(
                 f"{model.name} does not support image size {size}; "
                 f"supported: {', '.join(spec.image_sizes)}",
             )
-    count = config.get("candidateCount")
-    if isinstance(count, (int, float)) and not isinstance(count, bool) and count > 1:
-        v.add(
-            "generation_config.candidate_count",
-            f"{model.name} returns one candidate per request; candidate_count must be 1 "
-            "(make several requests for several images)",
-        )
     users = [c for c in contents if isinstance(c, dict) and c.get("role", "user") == "user"]
     if users:
         n = len(image_parts(users[-1]))

@@ -50,6 +50,7 @@ from .recording import SECRET_HEADERS, RecordedRequest, RequestLog, key_hint
 from .request import decode_attachments, parse_generate_request
 from .responses import plan_reply
 from .tokens import count_prompt, modality_details
+from .wire_fields import check_known_fields
 
 logger = logging.getLogger("gemini_offline")
 
@@ -528,6 +529,7 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> None:
         app = self.app
         app.pause(app.options.latency_ms / 1000)
+        check_known_fields(body)
         req = parse_generate_request(normalize(body), model)
         d = req.directives
         stream = action == "streamGenerateContent"
