@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -67,6 +68,8 @@ class ModelSpec:
     #: False for models that refuse ``candidateCount`` > 1 ("Multiple candidates is not
     #: enabled for this model": the image models, as reported against the real API).
     multiple_candidates: bool = True
+    #: For a ``-latest`` alias, the model it currently serves (its replies' modelVersion).
+    alias_of: str | None = None
     output_modalities: tuple[str, ...] = ("TEXT",)
     #: Image output limits; None for models without IMAGE output.
     image: ImageOutput | None = None
@@ -74,6 +77,11 @@ class ModelSpec:
     max_temperature: float | None = 2.0
     top_p: float | None = 0.95
     top_k: int | None = 64
+
+    @property
+    def served_id(self) -> str:
+        """The model that answers: the alias target, else this model (``modelVersion``)."""
+        return self.alias_of or self.id
 
     @property
     def name(self) -> str:
@@ -210,6 +218,32 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         top_k=None,
     ),
 )
+
+
+def _alias(alias: str, target_id: str, display_name: str, family: str) -> ModelSpec:
+    target = next(spec for spec in CATALOGUE if spec.id == target_id)
+    return dataclasses.replace(
+        target,
+        id=alias,
+        display_name=display_name,
+        description=f"Latest release of {family}.",
+        version=display_name,
+        alias_of=target.id,
+    )
+
+
+#: The ``-latest`` aliases the real models.list serves. They point at the 2.5 models, as at
+#: their launch (they take a thinking budget, like the app expects of a non-3 model id).
+ALIASES: tuple[ModelSpec, ...] = (
+    _alias("gemini-flash-latest", "gemini-2.5-flash", "Gemini Flash Latest", "Gemini Flash"),
+    _alias(
+        "gemini-flash-lite-latest",
+        "gemini-2.5-flash-lite",
+        "Gemini Flash-Lite Latest",
+        "Gemini Flash-Lite",
+    ),
+)
+CATALOGUE = CATALOGUE + ALIASES
 
 _BY_ID = {spec.id: spec for spec in CATALOGUE}
 

@@ -25,12 +25,19 @@ from .tokens import count_prompt, count_tokens, modality_details, truncate_to_to
 
 #: Finish reasons whose candidate keeps part of its text; all others come with no content.
 PARTIAL_FINISHES = frozenset({"RECITATION", "OTHER", "CONTINUATION", "MAX_TOKENS"})
+#: With ``realistic``: RECITATION sends no content at all (wire/generate_finish_recitation_…).
+REALISTIC_PARTIAL_FINISHES = PARTIAL_FINISHES - {"RECITATION"}
+#: With ``realistic``: finishes whose candidate carries ``content: {}`` and nothing else
+#: (wire/generate_finish_safety_gemini-1.5-flash.json; NO_IMAGE as reported for images).
+EMPTY_OBJECT_FINISHES = frozenset({"SAFETY", "NO_IMAGE"})
 RATED_CATEGORIES = (
     "HARM_CATEGORY_SEXUALLY_EXPLICIT",
     "HARM_CATEGORY_HATE_SPEECH",
     "HARM_CATEGORY_HARASSMENT",
     "HARM_CATEGORY_DANGEROUS_CONTENT",
 )
+#: The sampling temperature of every Gemini model when the request sets none.
+DEFAULT_TEMPERATURE = 1.0
 #: Prefix of every thought signature's bytes, so one made offline is easy to recognise.
 SIGNATURE_PREFIX = b"gemini_offline:thought:"
 
@@ -55,6 +62,10 @@ class Candidate:
     parts: list[dict[str, Any]] | None = None
     #: IMAGE tokens of ``parts``.
     image_tokens: int = 0
+    #: What the final chunk sends as ``content`` when there are no parts: None (no
+    #: content at all), ``{}`` (SAFETY, NO_IMAGE) or ``{"role": "model"}`` (MAX_TOKENS
+    #: spent on thinking), as in the recorded bodies.
+    empty_content: dict[str, Any] | None = None
 
     def text_tokens(self) -> int:
         """Tokens of the returned answer text."""
@@ -195,6 +206,8 @@ def _candidate(c: Candidate, parts: list[dict[str, Any]], *, final: bool) -> dic
     entry: dict[str, Any] = {}
     if parts:
         entry["content"] = {"parts": parts, "role": "model"}
+    elif final and c.empty_content is not None:
+        entry["content"] = dict(c.empty_content)
     if final:
         entry["finishReason"] = c.finish
     entry["index"] = c.index
@@ -290,16 +303,23 @@ def content_hash(req: GenerateRequest) -> int:
 
 
 def variation_for(
-    req: GenerateRequest, index: int, h: int, next_count: Callable[[], int]
+    req: GenerateRequest,
+    index: int,
+    h: int,
+    next_count: Callable[[], int],
+    *,
+    realistic: bool = False,
 ) -> Variation:
     """Pick the variation of candidate ``index``.
 
     temperature 0 always gives the same text; a ``seed`` gives text reproducible per seed;
-    an explicit temperature > 0 without a seed varies per call (a per-caller counter);
-    an unset temperature stays deterministic so demos and tests are repeatable, though
-    candidates still differ from each other.
+    an explicit temperature > 0 without a seed varies per call (a per-caller counter).
+    An unset temperature is the model's default 1.0 with ``realistic`` (it varies per call
+    too); otherwise it stays deterministic, though candidates still differ from each other.
     """
     temperature = req.temperature
+    if temperature is None and realistic:
+        temperature = DEFAULT_TEMPERATURE
     if temperature == 0:
         return Variation(0, h)
     if req.seed is not None:
@@ -339,26 +359,53 @@ def cut_at_stop(text: str, stops: list[str]) -> tuple[str, bool]:
     return text[: min(positions)], True
 
 
+def _spend_on_thinking(thoughts: list[str], limit: int) -> list[str]:
+    """The thought paragraphs cut to exactly ``limit`` tokens in all."""
+    cut = truncate_to_tokens("\n\n".join(thoughts), limit)
+    return [p for p in cut.split("\n\n") if p]
+
+
 def plan_candidate(
-    req: GenerateRequest, index: int, h: int, next_count: Callable[[], int]
+    req: GenerateRequest,
+    index: int,
+    h: int,
+    next_count: Callable[[], int],
+    *,
+    realistic: bool = False,
 ) -> Candidate:
-    """Plan one candidate: thoughts, text, finish reason."""
-    variation = variation_for(req, index, h, next_count)
+    """Plan one candidate: thoughts, text, finish reason.
+
+    With ``realistic``, thoughts and answer share ``maxOutputTokens`` as on the real API:
+    when thinking reaches the cap, the candidate finishes MAX_TOKENS with
+    ``content: {"role": "model"}`` and no answer (wire/…no_parts_gemini-2.5-pro.json).
+    """
+    variation = variation_for(req, index, h, next_count, realistic=realistic)
     c = Candidate(index)
+    limit = req.max_output_tokens
+    thinking_spent_all = False
     if req.thinking.active:
         thoughts = _cap_thoughts(compose_thoughts(req), req.thinking.budget)
         c.thought_tokens = count_tokens("\n\n".join(thoughts))
+        if realistic and limit is not None and c.thought_tokens >= limit:
+            thoughts, c.thought_tokens = _spend_on_thinking(thoughts, limit), limit
+            thinking_spent_all = True
         if req.thinking.include:
             c.thoughts = thoughts
             c.signature = _signature(h, index, variation.rotation)
     text, _ = cut_at_stop(compose_answer(req, variation), req.stop_sequences)
-    limit = req.max_output_tokens
-    if limit is not None and count_tokens(text) > limit:
+    if realistic and limit is not None:
+        limit -= c.thought_tokens
+    if thinking_spent_all:
+        text, c.finish, c.signature = "", "MAX_TOKENS", None
+        c.empty_content = {"role": "model"}
+    elif limit is not None and count_tokens(text) > limit:
         text, c.finish = truncate_to_tokens(text, limit), "MAX_TOKENS"
     directive = req.directives.finish
+    partial = REALISTIC_PARTIAL_FINISHES if realistic else PARTIAL_FINISHES
     if directive and directive != "STOP":
         c.finish = directive
-        if directive in PARTIAL_FINISHES:
+        c.empty_content = None
+        if directive in partial:
             text = truncate_to_tokens(text, max(1, count_tokens(text) * 2 // 5))
             if directive == "RECITATION":
                 c.extra["citationMetadata"] = {
@@ -374,11 +421,15 @@ def plan_candidate(
             text, c.thoughts, c.signature = "", [], None
             if directive == "SAFETY":
                 c.extra["safetyRatings"] = _safety_blocked()
+            if realistic and directive in EMPTY_OBJECT_FINISHES:
+                c.empty_content = {}
     c.text = text
     return c
 
 
-def plan_image_candidate(req: GenerateRequest, h: int, next_count: Callable[[], int]) -> Candidate:
+def plan_image_candidate(
+    req: GenerateRequest, h: int, next_count: Callable[[], int], *, realistic: bool = False
+) -> Candidate:
     """Plan the one candidate of an image model asked for IMAGE output.
 
     ``[[finish:X]]`` works as for text (NO_IMAGE, IMAGE_SAFETY, … give no content);
@@ -390,9 +441,9 @@ def plan_image_candidate(req: GenerateRequest, h: int, next_count: Callable[[], 
     sign = spec is not None and spec.thought_signatures
     directive = req.directives.finish
     if directive and directive != "STOP":
-        return plan_candidate(req, 0, h, next_count)
+        return plan_candidate(req, 0, h, next_count, realistic=realistic)
     if req.directives.text_only:
-        c = plan_candidate(req, 0, h, next_count)
+        c = plan_candidate(req, 0, h, next_count, realistic=realistic)
         if c.text:
             c.parts = [_answer_part(c.text, _signature(h, 0, 1000) if sign else None)]
         return c
@@ -411,16 +462,21 @@ def plan_image_candidate(req: GenerateRequest, h: int, next_count: Callable[[], 
     return c
 
 
-def plan_reply(req: GenerateRequest, next_count: Callable[[], int]) -> Reply:
-    """Plan the whole reply for a validated request."""
+def plan_reply(
+    req: GenerateRequest, next_count: Callable[[], int], *, realistic: bool = False
+) -> Reply:
+    """Plan the whole reply for a validated request (``realistic``: see ServerOptions)."""
     prompt_tokens = count_prompt(req.contents, req.system_instruction)
-    reply = Reply(req.model.id, prompt_tokens)
+    reply = Reply(req.model.served_id, prompt_tokens)
     if req.directives.block:
         reply.block = req.directives.block
         return reply
     h = content_hash(req)
     if req.image_output:
-        reply.candidates = [plan_image_candidate(req, h, next_count)]
+        reply.candidates = [plan_image_candidate(req, h, next_count, realistic=realistic)]
         return reply
-    reply.candidates = [plan_candidate(req, i, h, next_count) for i in range(req.candidate_count)]
+    reply.candidates = [
+        plan_candidate(req, i, h, next_count, realistic=realistic)
+        for i in range(req.candidate_count)
+    ]
     return reply
