@@ -14,7 +14,7 @@ import streamlit as st
 
 from components.code import get_code
 from components.connection import Connected, token_count
-from components.errors import retry_toast, show_error
+from components.errors import show_error
 from components.streaming import recover_interrupted, stream_live
 from playground import chat as turns_logic
 from playground.conversation import (
@@ -67,7 +67,7 @@ def send(link: Connected, user_turn: Turn) -> None:
     history = turns_logic.prepare_send(chat, user_turn)
     request = build_chat_request(chat_settings(), history, user_turn.content)
     with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
-        run = link.gemini.stream(request, on_retry=retry_toast)
+        run = link.gemini.stream(request)
         reply = stream_live(run, INFLIGHT)
     turns_logic.record_outcome(chat, user_turn, reply, run.error)
 

@@ -23,14 +23,16 @@ from playground.connection import (
     build_client,
     new_offline_key,
     plan_connection,
+    request_timeout_s,
     secrets_for_redaction,
 )
 from playground.errors import PlaygroundError
-from playground.gemini import Gemini, RetryPolicy
+from playground.gemini import LOOKUP_TIMEOUT_S, Gemini, RetryPolicy
 
 SESSION_KEY = "connection.api_key"  # the pasted key (never a widget key)
 FORCE_OFFLINE = "connection.offline"
 OFFLINE_KEY = "connection.offline_key"  # this session's offline demo credential (never shown)
+TIMEOUT = "connection.timeout_s"  # the Request timeout widget (seconds)
 
 
 @dataclass(frozen=True)
@@ -114,10 +116,23 @@ def catalog_for(plan: ConnectionPlan, cache_id: str, gemini: Gemini) -> Catalog:
         return Catalog.fallback(error)
 
 
+def request_timeout() -> float:
+    """This session's request timeout: the sidebar setting, else PLAYGROUND_TIMEOUT_S."""
+    value = st.session_state.get(TIMEOUT)
+    return float(value) if value else request_timeout_s(os.environ)
+
+
 def gemini_for(plan: ConnectionPlan) -> Gemini:
     cache_id = _cache_id(plan)
     client = (_shared_client if plan.shareable else _session_client)(cache_id, plan)
-    return Gemini(client, RetryPolicy.from_env(), secrets=secrets_for_redaction(plan))
+    timeout = request_timeout()
+    return Gemini(
+        client,
+        RetryPolicy.from_env(),
+        secrets=secrets_for_redaction(plan),
+        lookup_timeout_s=min(LOOKUP_TIMEOUT_S, timeout),
+        request_timeout_s=timeout,
+    )
 
 
 def connect() -> Connected:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.errors import BadInput, PlaygroundError
+from playground.errors import BadInput, Cancelled, PlaygroundError
 
 
 def show_error(error: PlaygroundError) -> None:
@@ -12,7 +12,9 @@ def show_error(error: PlaygroundError) -> None:
     body = f"**{error.title}** — {error.message}"
     if error.remedy:
         body += f"\n\n{error.remedy}"
-    if isinstance(error, BadInput):
+    if isinstance(error, Cancelled):
+        st.info(body, icon=":material/cancel:")
+    elif isinstance(error, BadInput):
         st.warning(body, icon=":material/edit_note:")
     else:
         st.error(body, icon=":material/error:")

@@ -10,8 +10,9 @@ import streamlit as st
 from google.genai import types
 
 from components.connection import Connected
-from components.errors import retry_toast, show_error
+from components.errors import show_error
 from components.prompt import IMAGE_TYPES, checked_uploads
+from components.waiting import retry_notices, wait_for
 from playground.catalog import ModelInfo
 from playground.conversation import Conversation
 from playground.errors import BadInput, PlaygroundError
@@ -22,9 +23,9 @@ from playground.images import (
     add_to_gallery,
     call_progress,
     check_inputs,
-    edit_chat_turn,
     imagen_outcome,
     mode_request,
+    record_edit_turn,
     run_calls,
     select_references,
     summarize_run,
@@ -32,6 +33,7 @@ from playground.images import (
 )
 from playground.markdown import unfetch_images
 from playground.media import ImageStore, StoredImage, zip_images
+from playground.reply import Reply
 from playground.settings import (
     DEFAULT_IMAGE_MODEL,
     IMAGEN_ASPECT_RATIOS,
@@ -47,6 +49,7 @@ ERROR = "images.error"
 EDIT_CHAT = "images.chat"  # Conversation of the multi-turn edit
 EDIT_OUTCOMES = "images.chat.outcomes"  # model turn id -> ImageOutcome
 SENT_UPLOADS = "images.chat.sent"  # digests of uploads already sent in the edit chat
+KEY = "images"  # widget key prefix of the run controls (Cancel is "images.cancel")
 CHECKED = "images.checked"  # CheckedUploads of the reference uploader
 
 
@@ -246,12 +249,21 @@ def _run_calls(link: Connected, request: GenerateRequest, count: int) -> list[Im
     """`count` calls in parallel, with progress and elapsed time in a status box."""
     started = time.perf_counter()
     noun = "image" if count == 1 else "images"
+    images = store()
     with st.status(f"Generating {count} {noun}…", expanded=True) as status:
 
-        def done(index: int, result: object) -> None:
-            status.write(call_progress(index, result, time.perf_counter() - started))
+        def done(item: tuple[int, Reply | PlaygroundError]) -> None:
+            status.write(call_progress(*item, time.perf_counter() - started))
 
-        outcomes = run_calls(link.gemini, request, count, store(), on_done=done)
+        outcomes = wait_for(
+            lambda emit: run_calls(
+                link.gemini, request, count, images, on_done=lambda *item: emit(item)
+            ),
+            key=KEY,
+            error_key=ERROR,
+            label=f"Generating {count} {noun}…",
+            on_item=done,
+        )
         summary = summarize_run(outcomes, time.perf_counter() - started)
         status.update(
             label=summary.label,
@@ -290,8 +302,13 @@ def run_mode(
     try:
         check_inputs(mode, prompt, references)
         if isinstance(settings, ImagenSettings):
-            with st.spinner("Generating with Imagen…", show_time=True):
-                response = link.gemini.generate_images(settings.model, prompt, settings.to_config())
+            config = settings.to_config()
+            response = wait_for(
+                lambda emit: link.gemini.generate_images(settings.model, prompt, config),
+                key=KEY,
+                error_key=ERROR,
+                label="Generating with Imagen…",
+            )
             outcomes = [imagen_outcome(response, store())]
             st.session_state[RESULT] = (mode, outcomes, ())
             remember(outcomes, prompt, mode)
@@ -299,10 +316,13 @@ def run_mode(
         request = request_for(mode, prompt, references, settings)
         assert request is not None  # check_inputs refused every input without one
         if mode == "Edit chat":
-            with st.spinner("Editing…", show_time=True):
-                turn, outcome = edit_chat_turn(
-                    link.gemini, st.session_state[EDIT_CHAT], request, store(), retry_toast
-                )
+            reply = wait_for(
+                lambda emit: link.gemini.generate(request, on_retry=retry_notices(emit)),
+                key=KEY,
+                error_key=ERROR,
+                label="Editing…",
+            )
+            turn, outcome = record_edit_turn(st.session_state[EDIT_CHAT], request, reply, store())
             st.session_state[SENT_UPLOADS] |= set(sources)  # sent once, kept in the chat
             st.session_state[EDIT_OUTCOMES][turn.id] = outcome
             remember([outcome], prompt, mode, sources)

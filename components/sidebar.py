@@ -12,7 +12,15 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from components.connection import FORCE_OFFLINE, SESSION_KEY, Connected, check_key, connect
+from components.connection import (
+    FORCE_OFFLINE,
+    SESSION_KEY,
+    TIMEOUT,
+    Connected,
+    check_key,
+    connect,
+    request_timeout,
+)
 from playground.catalog import ModelInfo
 from playground.settings import (
     BLOCK_THRESHOLDS,
@@ -257,10 +265,25 @@ def _safety_controls() -> dict[str, str]:
     return safety
 
 
+def _request_controls() -> None:
+    with st.expander("Requests"):
+        st.number_input(
+            "Request timeout (s)",
+            min_value=1.0,
+            max_value=600.0,
+            step=5.0,
+            format="%.0f",
+            key=TIMEOUT,
+            help="How long a run waits for Gemini before giving up with a timeout message. "
+            "A run can also be cancelled while it waits.",
+        )
+
+
 def render_sidebar() -> Connected:
     """Draw the sidebar; store the resulting settings in session state; return the connection."""
     for key, value in widget_defaults().items():
         st.session_state.setdefault(key, value)
+    st.session_state.setdefault(TIMEOUT, min(600.0, max(1.0, request_timeout())))
     problems: list[str] = []
     with st.sidebar:
         st.markdown("### :material/auto_awesome: Gemini Playground")
@@ -279,6 +302,7 @@ def render_sidebar() -> Connected:
         values.update(_output_controls(problems))
         values.update(_advanced_controls())
         values["safety"] = _safety_controls()
+        _request_controls()
         st.button("Reset settings", key="settings.reset", on_click=reset_settings)
     values["system_instruction"] = st.session_state.get("settings.system_instruction") or ""
     try:

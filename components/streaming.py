@@ -10,10 +10,13 @@ chunk that arrived: `recover_interrupted` turns it into a "stopped" Reply.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 
 import streamlit as st
 
 from components.reply import render_finish, usage_line
+from components.waiting import retry_notices, show_retry
+from playground.background import Background, Emit, Tick
 from playground.gemini import StreamRun
 from playground.markdown import unfetch_images, unfetch_stream
 from playground.reply import Reply, Timing
@@ -37,15 +40,37 @@ def figure_line(timing: Timing, output_tokens: int) -> str:
     return " · ".join(parts)
 
 
+def _pump(run: StreamRun, emit: Emit) -> None:
+    """The worker's side: iterate the stream, handing every event to the script."""
+    run.on_retry = retry_notices(emit)
+    with closing(run.events()) as events:
+        for event in events:
+            emit(event)
+
+
 def stream_live(run: StreamRun, inflight_key: str) -> Reply:
-    """Stream the run into the current container; return the final Reply."""
+    """Stream the run into the current container; return the final Reply.
+
+    The stream is read by a Background worker, so while nothing arrives (before the first
+    token) the clock still moves and Stop interrupts at once.
+    """
     st.session_state[inflight_key] = run
     thoughts_box = st.empty()
     thoughts: list[str] = []
     figures_box = st.empty()
+    job = Background(lambda emit: _pump(run, emit))
 
     def answer() -> Iterator[str]:
-        for event in run.events():
+        for event in job.watch():
+            if isinstance(event, Tick):
+                if not run.chunks:
+                    figures_box.caption(
+                        f":material/hourglass_top: Waiting for the first token… "
+                        f"{event.elapsed_s:.1f} s"
+                    )
+                continue
+            if show_retry(event):
+                continue
             if event.kind == "thought":
                 thoughts.append(event.text)
                 with (
@@ -57,7 +82,11 @@ def stream_live(run: StreamRun, inflight_key: str) -> Reply:
                 yield event.text
             figures_box.caption(f":material/timer: {live_figures(run)}")
 
-    st.write_stream(unfetch_stream(answer()))
+    try:
+        st.write_stream(unfetch_stream(answer()))
+    finally:
+        job.abandon()
+    job.result()
     st.session_state.pop(inflight_key, None)
     assert run.reply is not None
     return run.reply
@@ -105,10 +134,12 @@ def render_token_chart(reply: Reply) -> None:
 def render_streamed_reply(reply: Reply) -> None:
     """The finished (or stopped) stream: thoughts, text, finish, figures, usage, chart."""
     if reply.interrupted == "stopped":
-        st.warning(
-            "**Stopped** — you stopped the stream; the text that arrived is kept.",
-            icon=":material/stop_circle:",
+        kept = (
+            "the text that arrived is kept"
+            if reply.text or reply.thoughts
+            else "it stopped before any text arrived"
         )
+        st.warning(f"**Stopped** — you stopped the stream; {kept}.", icon=":material/stop_circle:")
     if reply.thoughts:
         with st.expander("Thoughts", icon=":material/psychology:"):
             st.markdown(unfetch_images(reply.thoughts))

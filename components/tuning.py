@@ -3,7 +3,7 @@ charts, the grid with per-row "best" picks, the scoreboard and the downloads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import altair as alt
 import pandas as pd
@@ -12,6 +12,7 @@ import streamlit as st
 from components.code import get_code
 from components.connection import Connected
 from components.errors import show_error
+from components.waiting import wait_for
 from playground.errors import BadInput, PlaygroundError
 from playground.gemini import build_request
 from playground.markdown import unfetch_images
@@ -230,11 +231,20 @@ def run(
     )
     bar = st.progress(0.0, text=f"0 / {len(cells)} cells")
 
-    def progress(done: int, total: int) -> None:
+    def progress(item: tuple[int, int]) -> None:
+        done, total = item
         bar.progress(done / total, text=f"{done} / {total} cells")
 
+    # The worker fills a copy: a cancelled run leaves the grid on screen as it was.
+    working = replace(grid, results=dict(grid.results))
     try:
-        run_into(link.gemini, grid, cells, progress)
+        grid = wait_for(
+            lambda emit: run_into(link.gemini, working, cells, lambda *item: emit(item)),
+            key="system",
+            error_key=ERROR,
+            label=f"Running {len(cells)} cells…",
+            on_item=progress,
+        )
     except PlaygroundError as error:
         st.session_state[ERROR] = error
     bar.empty()

@@ -60,6 +60,20 @@ class StreamInterrupted(PlaygroundError):
     """A stream stopped before its finish reason; what arrived is kept."""
 
 
+class Cancelled(PlaygroundError):
+    """The visitor cancelled a run that was still waiting for Gemini."""
+
+
+def cancelled(elapsed_s: float, what: str = "run") -> Cancelled:
+    """The message for a run the visitor cancelled after `elapsed_s`."""
+    return Cancelled(
+        f"You cancelled the {what} after {elapsed_s:.1f} s; nothing more will be shown for it.",
+        "Your prompt and settings are kept: Run again when ready, or raise Request timeout "
+        "in the sidebar for slow answers.",
+        kind="cancelled",
+    )
+
+
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     """Remove anything that looks like an API key, and the given secrets, from text."""
     for secret in secrets:

@@ -33,6 +33,7 @@ from playground.reply import Reply, Timing
 from playground.settings import GenerationSettings, ImageSettings
 
 T = TypeVar("T")
+C = TypeVar("C", types.GenerateContentConfig, types.GenerateImagesConfig)
 LOOKUP_TIMEOUT_S = 5.0  # models.list and countTokens: the page waits on them
 RetryCallback = Callable[[int, float, PlaygroundError], None]
 
@@ -155,9 +156,17 @@ class Gemini:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     sleep: Callable[[float], None] = time.sleep
     lookup_timeout_s: float = field(default_factory=default_lookup_timeout_s)
+    request_timeout_s: float | None = None  # the visitor's setting; None: the client's own
 
     def _lookup_options(self) -> types.HttpOptions:
         return types.HttpOptions(timeout=max(1, int(self.lookup_timeout_s * 1000)))
+
+    def timed(self, config: C) -> C:
+        """`config` with this session's request timeout (not sent: the SDK applies it)."""
+        if self.request_timeout_s is None:
+            return config
+        options = types.HttpOptions(timeout=max(1, int(self.request_timeout_s * 1000)))
+        return config.model_copy(update={"http_options": options})
 
     def _explain(self, exc: BaseException) -> PlaygroundError:
         return from_exception(exc, secrets=self.secrets)
@@ -192,11 +201,13 @@ class Gemini:
     def _send(self, request: GenerateRequest) -> types.GenerateContentResponse:
         if request.chat:
             chat = self.client.chats.create(
-                model=request.model, config=request.config, history=list(request.contents[:-1])
+                model=request.model,
+                config=self.timed(request.config),
+                history=list(request.contents[:-1]),
             )
             return chat.send_message(list(request.contents[-1].parts or []))
         return self.client.models.generate_content(
-            model=request.model, contents=list(request.contents), config=request.config
+            model=request.model, contents=list(request.contents), config=self.timed(request.config)
         )
 
     def generate_all(
@@ -209,22 +220,27 @@ class Gemini:
 
         Each result is a Reply or that call's PlaygroundError (429/503 are retried per call
         with backoff), in request order; `on_done` runs in the caller's thread as each
-        call finishes, so it may draw progress.
+        call finishes, so it may draw progress; when it raises, calls not yet started are
+        dropped and the exception propagates.
         """
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
         results: list[Reply | PlaygroundError | None] = [None] * len(requests)
         with ThreadPoolExecutor(max_workers=max(1, min(len(requests), workers))) as pool:
             futures = {pool.submit(self.generate, r): i for i, r in enumerate(requests)}
-            for future in as_completed(futures):
-                index = futures[future]
-                try:
-                    result: Reply | PlaygroundError = future.result()
-                except PlaygroundError as error:
-                    result = error
-                results[index] = result
-                if on_done:
-                    on_done(index, result)
+            try:
+                for future in as_completed(futures):
+                    index = futures[future]
+                    try:
+                        result: Reply | PlaygroundError = future.result()
+                    except PlaygroundError as error:
+                        result = error
+                    results[index] = result
+                    if on_done:
+                        on_done(index, result)
+            except BaseException:  # on_done gave up (e.g. the run was cancelled)
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         return [r for r in results if r is not None]
 
     def generate_many(
@@ -243,7 +259,7 @@ class Gemini:
         try:
             response, _ = self._call(
                 lambda: self.client.models.generate_images(
-                    model=model, prompt=prompt, config=config
+                    model=model, prompt=prompt, config=self.timed(config)
                 ),
                 None,
             )
@@ -301,7 +317,7 @@ class StreamRun:
     ) -> None:
         self._gemini = gemini
         self.request = request
-        self._on_retry = on_retry
+        self.on_retry = on_retry  # may be set before iterating
         self._stop = False
         self._started = time.perf_counter()
         self._first_token: float | None = None
@@ -339,12 +355,16 @@ class StreamRun:
         request = self.request
         if request.chat:
             chat = self._gemini.client.chats.create(
-                model=request.model, config=request.config, history=list(request.contents[:-1])
+                model=request.model,
+                config=self._gemini.timed(request.config),
+                history=list(request.contents[:-1]),
             )
             stream = chat.send_message_stream(list(request.contents[-1].parts or []))
         else:
             stream = self._gemini.client.models.generate_content_stream(
-                model=request.model, contents=list(request.contents), config=request.config
+                model=request.model,
+                contents=list(request.contents),
+                config=self._gemini.timed(request.config),
             )
         iterator = iter(stream)
         return iterator, next(iterator, None)
@@ -353,7 +373,7 @@ class StreamRun:
         self._started = time.perf_counter()
         interrupted: str | None = None
         try:
-            (iterator, first), self._attempts = self._gemini._call(self._open, self._on_retry)
+            (iterator, first), self._attempts = self._gemini._call(self._open, self.on_retry)
             chunk = first
             while chunk is not None:
                 self.chunks.append(chunk)

@@ -323,6 +323,13 @@ def edit_chat_turn(
     A failed call raises its PlaygroundError and leaves the chat as it was.
     """
     reply = gemini.generate(request, on_retry=on_retry)
+    return record_edit_turn(chat, request, reply, store)
+
+
+def record_edit_turn(
+    chat: Conversation, request: GenerateRequest, reply: Reply, store: ImageStore
+) -> tuple[Turn, ImageOutcome]:
+    """Add an edit-chat request's message and the model's reply to `chat`."""
     outcome = outcome_from_reply(reply, store)
     chat.add_user(request.contents[-1])
     content = outcome.content or types.Content(role="model", parts=[])

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.errors import retry_toast, show_error
+from components.errors import show_error
 from components.run import checked_request, prompt_row
 from components.session import connected
 from components.streaming import recover_interrupted, render_streamed_reply, stream_live
@@ -38,7 +38,7 @@ if row.run or row.retry:
         st.session_state["stream.request"] = request
         st.divider()
         st.button("Stop", key="stream.stop", icon=":material/stop_circle:")
-        stream = link.gemini.stream(request, on_retry=retry_toast)
+        stream = link.gemini.stream(request)
         st.session_state["stream.reply"] = stream_live(stream, INFLIGHT)
         st.session_state["stream.error"] = stream.error
     except PlaygroundError as error:

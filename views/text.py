@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from components.errors import retry_toast, show_error
+from components.errors import show_error
 from components.reply import render_reply
 from components.run import checked_request, prompt_row
 from components.session import connected
+from components.waiting import retry_notices, wait_for
 from playground.errors import PlaygroundError
 
 st.title("Text", anchor=False)
@@ -20,11 +21,12 @@ if row.run:
     st.session_state["text.error"] = None
     try:
         request = checked_request(row.prompt)
-        with st.spinner("Calling Gemini…", show_time=True):
-            st.session_state["text.reply"] = link.gemini.generate(request, on_retry=retry_toast)
-            st.session_state["text.reply_json"] = (
-                st.session_state["settings"].response_format == "json"
-            )
+        st.session_state["text.reply"] = wait_for(
+            lambda emit: link.gemini.generate(request, on_retry=retry_notices(emit)),
+            key="text",
+            error_key="text.error",
+        )
+        st.session_state["text.reply_json"] = st.session_state["settings"].response_format == "json"
     except PlaygroundError as error:
         st.session_state["text.error"] = error
 

@@ -80,3 +80,33 @@ def test_lookups_have_a_short_timeout_of_their_own():
                 assert time.monotonic() - started < 10  # the client's own timeout is 120 s
         finally:
             client.close()
+
+
+def test_a_run_against_a_silent_endpoint_ends_at_the_timeout_set_in_the_sidebar(
+    offline, monkeypatch
+):
+    """The page draws, the count says it is unavailable, and Run gives up at the setting."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", f"http://127.0.0.1:{silent.getsockname()[1]}")
+        monkeypatch.setenv("PLAYGROUND_TIMEOUT_S", "120")  # what a fresh deployment has
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.secrets["GEMINI_API_KEY"] = "silent-test-key"
+        at.run()
+        assert not at.exception, at.exception
+        timeout = at.sidebar.number_input(key="connection.timeout_s")
+        assert timeout.value == 120
+        timeout.set_value(1).run()
+        prompt = "Explain how AI works, slowly"
+        at.text_area(key="text.prompt").input(prompt).run()
+        assert "Prompt: — tokens" in captions(at)
+
+        started = time.monotonic()
+        at.button(key="text.run").click().run()
+        elapsed = time.monotonic() - started
+        assert not at.exception, at.exception
+        errors = " ".join(e.value for e in at.main.error)
+        assert "did not answer in time" in errors, errors
+        assert elapsed < 15, f"the run took {elapsed:.1f} s with a 1 s timeout"
+        assert at.text_area(key="text.prompt").value == prompt

@@ -59,6 +59,18 @@ def test_stop_keeps_the_partial_text(page, app_url):
     screenshot(page, "stream-04-stopped")
 
 
+def test_stop_works_before_the_first_token(page, app_url):
+    start_stream(page, app_url, "Explain how AI works [[fault:timeout]]")
+    page.get_by_text("Waiting for the first token…", exact=False).wait_for()
+    page.get_by_role("button", name="Stop", exact=True).click()
+    expect(page.get_by_text("you stopped the stream")).to_be_visible(timeout=5_000)
+    expect(page.get_by_text("Waiting for the first token…", exact=False)).to_have_count(0)
+    assert page.get_by_label("Prompt").input_value().endswith("[[fault:timeout]]")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    settle(page)
+    screenshot(page, "stream-05-stopped-before-first-token")
+
+
 def test_a_multi_turn_chat_with_an_image(page, app_url, tmp_path):
     image_path = tmp_path / "organ.png"
     Image.new("RGB", (120, 80), (160, 90, 30)).save(image_path)

@@ -38,3 +38,25 @@ def test_a_fault_shows_a_message_not_a_traceback(page, app_url):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_label("Prompt").input_value() == "Explain how AI works [[fault:400]]"
     screenshot(page, "text-03-fault")
+
+
+def test_a_run_that_hangs_shows_its_clock_and_can_be_cancelled(page, app_url):
+    page.goto(app_url)
+    prompt = page.get_by_label("Prompt")
+    text = "Explain how AI works [[fault:timeout]]"
+    prompt.fill(text)
+    prompt.press("Control+Enter")
+    page.get_by_role("button", name="Run", exact=True).click()
+    clock = page.get_by_text("Calling Gemini…", exact=False)
+    clock.wait_for()
+    page.wait_for_function(  # the clock moves while the call waits
+        "() => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
+        ".some(e => /Calling Gemini… [1-9][0-9]*\\.[0-9] s/.test(e.innerText))"
+    )
+    screenshot(page, "text-04-waiting")
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_text("You cancelled the run", exact=False).wait_for(timeout=5_000)
+    expect(page.get_by_text("Calling Gemini…", exact=False)).to_have_count(0)
+    assert page.get_by_label("Prompt").input_value() == text
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "text-05-cancelled")
