@@ -1,7 +1,7 @@
 """Chat building blocks: the turn list with its per-turn actions, the starting-history
 editor, the conversation file controls, and sending a turn.
 
-The conversation lives in `st.session_state["chat.conversation"]` as SDK Contents; every
+The conversation lives in session state (`CHAT_CONVERSATION`) as SDK Contents; every
 action edits that (through playground/chat.py, which makes every decision) and reruns, so
 the page is always drawn from the stored history.
 """
@@ -29,9 +29,20 @@ from playground.errors import BadInput, PlaygroundError
 from playground.gemini import build_chat_request
 from playground.markdown import unfetch_images
 from playground.settings import GenerationSettings
+from playground.state import (
+    CHAT_CONVERSATION,
+    CHAT_COPYING,
+    CHAT_EDITING,
+    CHAT_INFLIGHT,
+    CHAT_NOTICE,
+    CHAT_SYSTEM_INSTRUCTION,
+    CHAT_WINDOW,
+    MODEL,
+    SETTINGS,
+)
 
-CONVERSATION = "chat.conversation"
-INFLIGHT = "chat.inflight"
+CONVERSATION = CHAT_CONVERSATION
+INFLIGHT = CHAT_INFLIGHT
 ASSISTANT_AVATAR = ":material/auto_awesome:"
 WINDOW_STEP = 40
 
@@ -42,10 +53,10 @@ def conversation() -> Conversation:
 
 def chat_settings() -> GenerationSettings:
     """The shared settings with the chat's own system instruction, one candidate."""
-    settings: GenerationSettings = st.session_state["settings"]
+    settings: GenerationSettings = st.session_state[SETTINGS]
     return settings.model_copy(
         update={
-            "system_instruction": st.session_state.get("chat.system_instruction") or "",
+            "system_instruction": st.session_state.get(CHAT_SYSTEM_INSTRUCTION) or "",
             "candidate_count": 1,
         }
     )
@@ -79,7 +90,7 @@ def submit_message(link: Connected, text: str, files: Sequence) -> None:
     try:
         images = [check_image(file.name, file.getvalue()).to_part() for file in files]
     except BadInput as problem:
-        st.session_state["chat.notice"] = (problem, text)
+        st.session_state[CHAT_NOTICE] = (problem, text)
         return
     content = turns_logic.new_message(text, images)
     if content is None:
@@ -107,7 +118,7 @@ def render_turn(turn: Turn, is_last: bool) -> str | None:
     """Draw one turn; return the action picked from its menu, if any."""
     avatar = ASSISTANT_AVATAR if turn.role == "model" else None
     with st.chat_message("assistant" if turn.role == "model" else "user", avatar=avatar):
-        if st.session_state.get("chat.editing") == turn.id:
+        if st.session_state.get(CHAT_EDITING) == turn.id:
             render_editor(turn)
             return None
         render_turn_body(turn)
@@ -120,7 +131,7 @@ def render_turn(turn: Turn, is_last: bool) -> str | None:
                 + (f" — {unfetch_images(turn.note)}" if turn.note else ""),
                 icon=":material/warning:",
             )
-        if st.session_state.get("chat.copying") == turn.id:
+        if st.session_state.get(CHAT_COPYING) == turn.id:
             st.code(turn.text or turn.thoughts, language=None, wrap_lines=True)
             st.caption("Use the copy icon at the top right of the box.")
         cols = st.columns([8, 1], vertical_alignment="center")
@@ -152,9 +163,9 @@ def render_editor(turn: Turn) -> None:
 
 def apply_action(link: Connected, turn: Turn, action: str) -> None:
     effect = turns_logic.apply_menu(conversation(), turn.id, action)
-    st.session_state["chat.copying"] = effect.copying
+    st.session_state[CHAT_COPYING] = effect.copying
     if effect.editing is not None:
-        st.session_state["chat.editing"] = effect.editing
+        st.session_state[CHAT_EDITING] = effect.editing
         st.session_state.pop("chat.edit.confirm", None)
     if effect.send is not None:
         send(link, effect.send)
@@ -163,21 +174,21 @@ def apply_action(link: Connected, turn: Turn, action: str) -> None:
 
 def handle_editor(link: Connected) -> None:
     """Act on the edit box's buttons (from the previous run's clicks)."""
-    editing = st.session_state.get("chat.editing")
+    editing = st.session_state.get(CHAT_EDITING)
     if editing is None:
         return
     chat = conversation()
     if st.session_state.get("chat.edit.cancel"):
-        st.session_state["chat.editing"] = None
+        st.session_state[CHAT_EDITING] = None
         return
     if not st.session_state.get("chat.edit.send"):
         return
     text = st.session_state.get("chat.edit.text") or ""
-    st.session_state["chat.editing"] = None
+    st.session_state[CHAT_EDITING] = None
     try:
         turn = turns_logic.resend_edited(chat, editing, text)
     except BadInput as problem:
-        st.session_state["chat.notice"] = (problem, text)
+        st.session_state[CHAT_NOTICE] = (problem, text)
         return
     send(link, turn)
     st.rerun()
@@ -186,7 +197,7 @@ def handle_editor(link: Connected) -> None:
 def render_turns(link: Connected) -> None:
     """The visible window of turns, newest at the bottom, with an "earlier" control."""
     chat = conversation()
-    window = st.session_state.get("chat.window", WINDOW_STEP)
+    window = st.session_state.get(CHAT_WINDOW, WINDOW_STEP)
     hidden = max(0, len(chat) - window)
     if hidden and st.button(
         f"Show {min(hidden, WINDOW_STEP)} earlier turns ({hidden} hidden)",
@@ -194,7 +205,7 @@ def render_turns(link: Connected) -> None:
         icon=":material/expand_less:",
         type="tertiary",
     ):
-        st.session_state["chat.window"] = window + WINDOW_STEP
+        st.session_state[CHAT_WINDOW] = window + WINDOW_STEP
         st.rerun()
     picked: tuple[Turn, str] | None = None
     for position in range(hidden, len(chat)):
@@ -229,7 +240,7 @@ def _add_seed_exchange() -> None:
             st.session_state.get("chat.seed.model") or "",
         )
     except BadInput as problem:
-        st.session_state["chat.notice"] = (problem, "")
+        st.session_state[CHAT_NOTICE] = (problem, "")
         return
     st.session_state["chat.seed.user"] = ""
     st.session_state["chat.seed.model"] = ""
@@ -263,22 +274,22 @@ def _restore_upload() -> None:
     try:
         restored, meta = Conversation.from_file(upload.getvalue(), upload.name)
     except BadInput as problem:
-        st.session_state["chat.notice"] = (problem, "")
+        st.session_state[CHAT_NOTICE] = (problem, "")
         return
     restored.revision = conversation().revision + 1
     st.session_state[CONVERSATION] = restored
-    st.session_state["chat.system_instruction"] = meta["system_instruction"]
+    st.session_state[CHAT_SYSTEM_INSTRUCTION] = meta["system_instruction"]
     if meta["model"]:
-        st.session_state["settings.model"] = meta["model"]
-    st.session_state["chat.notice"] = None
+        st.session_state[MODEL] = meta["model"]
+    st.session_state[CHAT_NOTICE] = None
     st.toast(f"Restored {len(restored)} turns from {upload.name}", icon=":material/upload:")
 
 
 def _clear_chat() -> None:
     st.session_state[CONVERSATION] = Conversation(revision=conversation().revision + 1)
-    for key in ("chat.editing", "chat.copying", "chat.notice"):
+    for key in (CHAT_EDITING, CHAT_COPYING, CHAT_NOTICE):
         st.session_state[key] = None
-    st.session_state["chat.window"] = WINDOW_STEP
+    st.session_state[CHAT_WINDOW] = WINDOW_STEP
 
 
 def render_toolbar() -> None:
@@ -341,7 +352,7 @@ def render_context(link: Connected, input_limit: int | None) -> None:
 
 def render_notice() -> None:
     """A problem with the last input, with the text the user typed kept for them."""
-    notice = st.session_state.get("chat.notice")
+    notice = st.session_state.get(CHAT_NOTICE)
     if not notice:
         return
     problem, text = notice

@@ -28,11 +28,7 @@ from playground.connection import (
 )
 from playground.errors import PlaygroundError
 from playground.gemini import LOOKUP_TIMEOUT_S, Gemini, RetryPolicy
-
-SESSION_KEY = "connection.api_key"  # the pasted key (never a widget key)
-FORCE_OFFLINE = "connection.offline"
-OFFLINE_KEY = "connection.offline_key"  # this session's offline demo credential (never shown)
-TIMEOUT = "connection.timeout_s"  # the Request timeout widget (seconds)
+from playground.state import API_KEY, FORCE_OFFLINE, OFFLINE_KEY, TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ def _offline_key() -> str:
 
 def current_plan() -> ConnectionPlan:
     return plan_connection(
-        session_key=st.session_state.get(SESSION_KEY),
+        session_key=st.session_state.get(API_KEY),
         secrets_key=_secrets_key(),
         env=os.environ,
         force_offline=bool(st.session_state.get(FORCE_OFFLINE)),

@@ -41,16 +41,32 @@ from playground.settings import (
     ImagenSettings,
     ImageSettings,
 )
+from playground.state import (
+    IMAGEN_COUNT,
+    IMAGES_ASPECT_RATIO,
+    IMAGES_CHAT,
+    IMAGES_CHAT_OUTCOMES,
+    IMAGES_CHAT_SENT,
+    IMAGES_CHECKED,
+    IMAGES_COUNT,
+    IMAGES_ERROR,
+    IMAGES_GALLERY,
+    IMAGES_MODEL,
+    IMAGES_RESULT,
+    IMAGES_SIZE,
+    IMAGES_STORE,
+    IMAGES_TEMPERATURE,
+)
 
-STORE = "images.store"
-GALLERY = "images.gallery"
-RESULT = "images.result"  # (mode, outcomes, source digests) of the last run
-ERROR = "images.error"
-EDIT_CHAT = "images.chat"  # Conversation of the multi-turn edit
-EDIT_OUTCOMES = "images.chat.outcomes"  # model turn id -> ImageOutcome
-SENT_UPLOADS = "images.chat.sent"  # digests of uploads already sent in the edit chat
+STORE = IMAGES_STORE
+GALLERY = IMAGES_GALLERY
+RESULT = IMAGES_RESULT
+ERROR = IMAGES_ERROR
+EDIT_CHAT = IMAGES_CHAT
+EDIT_OUTCOMES = IMAGES_CHAT_OUTCOMES
+SENT_UPLOADS = IMAGES_CHAT_SENT
 KEY = "images"  # widget key prefix of the run controls (Cancel is "images.cancel")
-CHECKED = "images.checked"  # CheckedUploads of the reference uploader
+CHECKED = IMAGES_CHECKED  # CheckedUploads of the reference uploader
 
 
 def store() -> ImageStore:
@@ -163,46 +179,46 @@ def render_gallery() -> None:
 def image_controls(models: Sequence[ModelInfo]) -> tuple[ModelInfo, dict]:
     """Model, aspect ratio, size, number of images and temperature for Gemini image calls."""
     ids = [m.id for m in models]
-    if st.session_state.get("images.model") not in ids:
-        st.session_state["images.model"] = (
+    if st.session_state.get(IMAGES_MODEL) not in ids:
+        st.session_state[IMAGES_MODEL] = (
             DEFAULT_IMAGE_MODEL if DEFAULT_IMAGE_MODEL in ids else ids[0]
         )
     names = {m.id: m.display_name for m in models}
     cols = st.columns([3, 2, 2, 2, 2])
     model_id = cols[0].selectbox(
-        "Image model", ids, key="images.model", format_func=names.get, persist_state="session"
+        "Image model", ids, key=IMAGES_MODEL, format_func=names.get, persist_state="session"
     )
     model = next(m for m in models if m.id == model_id)
     caps = model.image_capabilities
     ratios = [AUTO, *caps.aspect_ratios]
-    if st.session_state.get("images.aspect_ratio") not in ratios:
-        st.session_state["images.aspect_ratio"] = AUTO
-    if st.session_state.get("images.size") not in caps.image_sizes:
-        st.session_state["images.size"] = caps.image_sizes[0]
+    if st.session_state.get(IMAGES_ASPECT_RATIO) not in ratios:
+        st.session_state[IMAGES_ASPECT_RATIO] = AUTO
+    if st.session_state.get(IMAGES_SIZE) not in caps.image_sizes:
+        st.session_state[IMAGES_SIZE] = caps.image_sizes[0]
     values = {
         "model": model_id,
         "aspect_ratio": cols[1].selectbox(
             "Aspect ratio",
             ratios,
-            key="images.aspect_ratio",
+            key=IMAGES_ASPECT_RATIO,
             help="Auto: square for new images, the input's shape for edits.",
         ),
         "image_size": cols[2].selectbox(
             "Image size",
             caps.image_sizes,
-            key="images.size",
+            key=IMAGES_SIZE,
             help="Sizes this model supports (1K ≈ 1024 px on the long side).",
         ),
         "number_of_images": cols[3].slider(
             "Images",
             1,
             4,
-            key="images.count",
+            key=IMAGES_COUNT,
             persist_state="session",
             help="These models return one image per call: several calls run in parallel.",
         ),
         "temperature": cols[4].slider(
-            "Temperature", 0.0, 2.0, step=0.05, key="images.temperature", persist_state="session"
+            "Temperature", 0.0, 2.0, step=0.05, key=IMAGES_TEMPERATURE, persist_state="session"
         ),
     }
     if values["aspect_ratio"] == AUTO:
@@ -221,7 +237,7 @@ def imagen_controls() -> ImagenSettings:
         ],
         key="images.imagen.model",
     )
-    count = cols[1].slider("Images", 1, 4, key="images.imagen.count")
+    count = cols[1].slider("Images", 1, 4, key=IMAGEN_COUNT)
     ratio = cols[2].selectbox(
         "Aspect ratio", IMAGEN_ASPECT_RATIOS, key="images.imagen.aspect_ratio"
     )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from playground.errors import BadInput
 from playground.media import Attachment, CheckedUploads
+from playground.state import SYSTEM_INSTRUCTION
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
 
@@ -32,7 +33,7 @@ class PromptInput:
 
 
 def system_instruction_editor(
-    key: str = "settings.system_instruction",
+    key: str = SYSTEM_INSTRUCTION,
     label: str = "System instruction",
     placeholder: str = "e.g. You are a cat. Your name is Neko.",
 ) -> None:

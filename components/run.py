@@ -14,6 +14,7 @@ from components.prompt import PromptInput, prompt_editor, system_instruction_edi
 from components.session import connected, run_blockers
 from playground.errors import BadInput
 from playground.gemini import GenerateRequest, build_request, user_content
+from playground.state import SETTINGS
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def prompt_row(
 ) -> PromptRow:
     """Draw the prompt block; Retry is offered (Streaming only) when `can_retry`."""
     link = connected()
-    settings = st.session_state["settings"]
+    settings = st.session_state[SETTINGS]
     system_instruction_editor()
     prompt = prompt_editor(namespace, placeholder=placeholder)
     for problem in prompt.rejected:
@@ -67,5 +68,5 @@ def checked_request(prompt: PromptInput, *, stream: bool = False) -> GenerateReq
             "Remove the file marked above (or replace it with a valid image), then Run.",
             kind="bad_attachment",
         )
-    settings = st.session_state["settings"]
+    settings = st.session_state[SETTINGS]
     return build_request(settings, prompt.text, prompt.attachments, stream=stream)

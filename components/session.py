@@ -1,67 +1,24 @@
-"""Session state declared in one place, and the per-run context pages read from it."""
+"""Session state initialised in one place (keys and defaults: playground/state.py), and
+the per-run context pages read from it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import os
 
 import streamlit as st
 
 from components.connection import Connected
-from components.tuning import session_defaults as tuning_defaults
-from playground.conversation import Conversation
+from playground.connection import request_timeout_s
 from playground.errors import BadInput
-from playground.media import CheckedUploads, ImageStore
-from playground.settings import GenerationSettings
+from playground.state import CONNECTED, SETTINGS_PROBLEMS, missing_values
 
-CONNECTED = "app.connected"
-
-# Every non-widget key the pages use, namespaced by page, with a factory for its initial
-# value (a factory, so that no two sessions ever share a mutable default).
-SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
-    "settings": GenerationSettings,
-    "settings.problems": list,
-    "connection.api_key": lambda: None,
-    "connection.key_error": lambda: None,
-    "connection.key_warning": lambda: None,
-    "text.reply": lambda: None,
-    "text.reply_json": lambda: False,
-    "text.error": lambda: None,
-    "text.checked": CheckedUploads,
-    "stream.reply": lambda: None,
-    "stream.error": lambda: None,
-    "stream.request": lambda: None,
-    "stream.checked": CheckedUploads,
-    "chat.conversation": Conversation,
-    "chat.window": lambda: 40,
-    "chat.editing": lambda: None,
-    "chat.copying": lambda: None,
-    "chat.notice": lambda: None,
-    "images.mode": lambda: "Generate",
-    "images.count": lambda: 1,
-    "images.temperature": lambda: 1.0,
-    "images.imagen.count": lambda: 1,
-    "images.store": ImageStore,
-    "images.gallery": list,
-    "images.result": lambda: None,
-    "images.error": lambda: None,
-    "images.chat": Conversation,
-    "images.chat.outcomes": dict,
-    "images.chat.sent": set,
-    "images.checked": CheckedUploads,
-    "system.grid": lambda: None,
-    "system.error": lambda: None,
-}
+__all__ = ["CONNECTED", "connected", "init_session", "run_blockers"]
 
 
 def init_session() -> None:
-    """Set every session key that is not there yet."""
-    for key, factory in SESSION_DEFAULTS.items():
-        if key not in st.session_state:
-            st.session_state[key] = factory()
-    for key, value in tuning_defaults().items():
-        if key not in st.session_state:
-            st.session_state[key] = value
+    """Set every session key that is not there yet (on every run, before any widget)."""
+    for key, value in missing_values(st.session_state, request_timeout_s(os.environ)).items():
+        st.session_state[key] = value
 
 
 def connected() -> Connected:
@@ -71,7 +28,7 @@ def connected() -> Connected:
 
 def run_blockers() -> None:
     """Raise BadInput when the sidebar settings have a problem that must be fixed first."""
-    problems = st.session_state.get("settings.problems") or []
+    problems = st.session_state.get(SETTINGS_PROBLEMS) or []
     if problems:
         raise BadInput(
             " ".join(problems),

@@ -12,15 +12,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from components.connection import (
-    FORCE_OFFLINE,
-    SESSION_KEY,
-    TIMEOUT,
-    Connected,
-    check_key,
-    connect,
-    request_timeout,
-)
+from components.connection import Connected, check_key, connect
 from playground.catalog import ModelInfo
 from playground.settings import (
     BLOCK_THRESHOLDS,
@@ -32,47 +24,29 @@ from playground.settings import (
     parse_json_schema,
     parse_stop_sequences,
 )
-
-KEY_INPUT = "connection.key_input"
-KEY_ERROR = "connection.key_error"
-KEY_WARNING = "connection.key_warning"
-SETTINGS = "settings"  # the current GenerationSettings
-SETTINGS_PROBLEMS = "settings.problems"  # messages that block a run until fixed
-DEFAULT_LABEL = "Model default"
-_NUMERIC = ("temperature", "top_p", "max_output_tokens", "candidate_count")
-_ADVANCED = ("presence_penalty", "frequency_penalty")
-
-
-def widget_defaults() -> dict[str, Any]:
-    """Initial values of every settings widget, from GenerationSettings defaults."""
-    defaults = GenerationSettings()
-    values: dict[str, Any] = {
-        f"settings.{name}": getattr(defaults, name) for name in (*_NUMERIC, *_ADVANCED)
-    }
-    values.update(
-        {
-            "settings.model": defaults.model,
-            "settings.system_instruction": "",
-            "settings.top_k": None,
-            "settings.seed": None,
-            "settings.stop_sequences": "",
-            "settings.response_format": "Text",
-            "settings.response_schema": "",
-            "settings.custom_thinking": False,
-            "settings.thinking_budget": -1,
-            "settings.thinking_level": DEFAULT_LABEL,
-            "settings.include_thoughts": False,
-        }
-    )
-    for category in HARM_CATEGORIES:
-        values[f"settings.safety.{category}"] = DEFAULT_LABEL
-    return values
+from playground.state import (
+    API_KEY,
+    DEFAULT_LABEL,
+    FORCE_OFFLINE,
+    KEY_ERROR,
+    KEY_INPUT,
+    KEY_WARNING,
+    MODEL,
+    PENALTY_SETTINGS,
+    SETTINGS,
+    SETTINGS_PROBLEMS,
+    SYSTEM_INSTRUCTION,
+    TIMEOUT,
+    safety_key,
+    setting_key,
+    settings_widget_defaults,
+)
 
 
 def reset_settings() -> None:
     """Put every settings widget back to its default (a button callback)."""
-    for key, value in widget_defaults().items():
-        if key != "settings.model":
+    for key, value in settings_widget_defaults().items():
+        if key != MODEL:
             st.session_state[key] = value
 
 
@@ -86,7 +60,7 @@ def _use_key() -> None:
     if problem is not None and problem.kind in ("bad_key", "permission_denied"):
         st.session_state[KEY_ERROR] = f"{problem.message} {problem.remedy}"
         return
-    st.session_state[SESSION_KEY] = key
+    st.session_state[API_KEY] = key
     st.session_state[FORCE_OFFLINE] = False
     st.session_state[KEY_ERROR] = None
     if problem is not None:  # not a verdict on the key: keep it, say what happened
@@ -96,7 +70,7 @@ def _use_key() -> None:
 
 
 def _forget_key() -> None:
-    st.session_state[SESSION_KEY] = None
+    st.session_state[API_KEY] = None
 
 
 def _connection_section() -> None:
@@ -105,7 +79,7 @@ def _connection_section() -> None:
         key=FORCE_OFFLINE,
         help="Use the built-in simulated Gemini (no key, no network, no quota).",
     )
-    if st.session_state.get(SESSION_KEY):
+    if st.session_state.get(API_KEY):
         st.caption("Using the API key you pasted (kept in this browser session only).")
         if st.session_state.get(KEY_WARNING):
             st.warning(st.session_state[KEY_WARNING], icon=":material/wifi_off:")
@@ -128,11 +102,11 @@ def _connection_section() -> None:
 def _model_picker(connected: Connected) -> ModelInfo:
     models = connected.catalog.text_models
     ids = [m.id for m in models]
-    if st.session_state.get("settings.model") not in ids:
+    if st.session_state.get(MODEL) not in ids:
         preferred = GenerationSettings().model
-        st.session_state["settings.model"] = preferred if preferred in ids else ids[0]
+        st.session_state[MODEL] = preferred if preferred in ids else ids[0]
     names = {m.id: m.display_name for m in models}
-    model_id = st.selectbox("Model", ids, key="settings.model", format_func=names.get)
+    model_id = st.selectbox("Model", ids, key=MODEL, format_func=names.get)
     info = connected.catalog.info(model_id)
     facts = [f"`{info.id}`"]
     if info.input_token_limit and info.output_token_limit:
@@ -148,7 +122,7 @@ def _model_picker(connected: Connected) -> ModelInfo:
 def _number_slider(name: str, max_override: int | float | None = None) -> Any:
     ui = field_ui(name)
     max_value = max_override if max_override is not None else ui["max_value"]
-    key = f"settings.{name}"
+    key = setting_key(name)
     if st.session_state.get(key) is not None and st.session_state[key] > max_value:
         st.session_state[key] = max_value
     return st.slider(
@@ -168,38 +142,40 @@ def _thinking_controls(model: ModelInfo) -> dict[str, Any]:
         return values
     st.markdown("**Thinking**")
     if style == "budget":
-        if st.toggle("Set thinking budget", key="settings.custom_thinking"):
+        if st.toggle("Set thinking budget", key=setting_key("custom_thinking")):
             values["thinking_budget"] = st.slider(
                 "Thinking budget (tokens)",
                 min_value=-1,
                 max_value=THINKING_BUDGET_MAX,
                 step=128,
-                key="settings.thinking_budget",
+                key=setting_key("thinking_budget"),
                 help="-1 lets the model decide; 0 turns thinking off (where the model allows).",
             )
     else:
         level = st.selectbox(
             "Thinking level",
             [DEFAULT_LABEL, *THINKING_LEVELS],
-            key="settings.thinking_level",
+            key=setting_key("thinking_level"),
             help="How much the model reasons before answering.",
         )
         if level != DEFAULT_LABEL:
             values["thinking_level"] = level
     values["include_thoughts"] = st.toggle(
-        "Include thoughts", key="settings.include_thoughts", help="Show thought summaries."
+        "Include thoughts", key=setting_key("include_thoughts"), help="Show thought summaries."
     )
     return values
 
 
 def _output_controls(problems: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    fmt = st.segmented_control("Response format", ["Text", "JSON"], key="settings.response_format")
+    fmt = st.segmented_control(
+        "Response format", ["Text", "JSON"], key=setting_key("response_format")
+    )
     values["response_format"] = "json" if fmt == "JSON" else "text"
     if values["response_format"] == "json":
         schema_text = st.text_area(
             "JSON schema (optional)",
-            key="settings.response_schema",
+            key=setting_key("response_schema"),
             height=140,
             placeholder='{"type": "object", "properties": {"name": {"type": "string"}}}',
             help="A JSON Schema the reply must follow (sent as responseJsonSchema).",
@@ -211,7 +187,7 @@ def _output_controls(problems: list[str]) -> dict[str, Any]:
             problems.append(f"{exc} Fix the JSON schema in the sidebar.")
     stops_text = st.text_area(
         "Stop sequences (one per line)",
-        key="settings.stop_sequences",
+        key=setting_key("stop_sequences"),
         height=68,
         help=field_ui("stop_sequences")["help"],
     )
@@ -232,7 +208,7 @@ def _advanced_controls() -> dict[str, Any]:
             min_value=top_k["min_value"],
             max_value=top_k["max_value"],
             step=1,
-            key="settings.top_k",
+            key=setting_key("top_k"),
             placeholder=DEFAULT_LABEL,
             help=top_k["help"],
         )
@@ -242,11 +218,11 @@ def _advanced_controls() -> dict[str, Any]:
             min_value=seed["min_value"],
             max_value=seed["max_value"],
             step=1,
-            key="settings.seed",
+            key=setting_key("seed"),
             placeholder="Random",
             help=seed["help"],
         )
-        for name in _ADVANCED:
+        for name in PENALTY_SETTINGS:
             values[name] = _number_slider(name)
     return values
 
@@ -258,7 +234,7 @@ def _safety_controls() -> dict[str, str]:
             choice = st.selectbox(
                 label,
                 [DEFAULT_LABEL, *BLOCK_THRESHOLDS],
-                key=f"settings.safety.{category}",
+                key=safety_key(category),
             )
             if choice != DEFAULT_LABEL:
                 safety[category] = choice
@@ -281,9 +257,6 @@ def _request_controls() -> None:
 
 def render_sidebar() -> Connected:
     """Draw the sidebar; store the resulting settings in session state; return the connection."""
-    for key, value in widget_defaults().items():
-        st.session_state.setdefault(key, value)
-    st.session_state.setdefault(TIMEOUT, min(600.0, max(1.0, request_timeout())))
     problems: list[str] = []
     with st.sidebar:
         st.markdown("### :material/auto_awesome: Gemini Playground")
@@ -304,7 +277,7 @@ def render_sidebar() -> Connected:
         values["safety"] = _safety_controls()
         _request_controls()
         st.button("Reset settings", key="settings.reset", on_click=reset_settings)
-    values["system_instruction"] = st.session_state.get("settings.system_instruction") or ""
+    values["system_instruction"] = st.session_state.get(SYSTEM_INSTRUCTION) or ""
     try:
         settings = GenerationSettings(**values).for_model(
             model.thinking_style, model.output_token_limit

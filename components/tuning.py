@@ -12,11 +12,13 @@ import streamlit as st
 from components.code import get_code
 from components.connection import Connected
 from components.errors import show_error
+from components.session import run_blockers
 from components.waiting import wait_for
 from playground.errors import BadInput, PlaygroundError
 from playground.gemini import build_request
 from playground.markdown import unfetch_images
 from playground.settings import GenerationSettings, field_ui
+from playground.state import MODEL, SYSTEM_ERROR, SYSTEM_GRID, SYSTEM_INSTRUCTION, setting_key
 from playground.tuning import (
     MAX_SAMPLES,
     MAX_VARIANTS,
@@ -39,12 +41,9 @@ from playground.tuning import (
     to_json,
     variant_name,
 )
-from playground.tuning import (  # re-exported: components/session.py reads it from here
-    session_defaults as session_defaults,
-)
 
-GRID = "system.grid"
-ERROR = "system.error"
+GRID = SYSTEM_GRID
+ERROR = SYSTEM_ERROR
 
 
 def _load_preset(index: int) -> None:
@@ -54,11 +53,11 @@ def _load_preset(index: int) -> None:
 
 
 def _use_variant(variant: Variant) -> None:
-    st.session_state["settings.system_instruction"] = variant.system_instruction
+    st.session_state[SYSTEM_INSTRUCTION] = variant.system_instruction
     if variant.temperature is not None:
-        st.session_state["settings.temperature"] = variant.temperature
+        st.session_state[setting_key("temperature")] = variant.temperature
     if variant.model:
-        st.session_state["settings.model"] = variant.model
+        st.session_state[MODEL] = variant.model
     st.toast(
         f"{variant.name} is now the shared system instruction for Text, Streaming and Chat.",
         icon=":material/check:",
@@ -206,8 +205,6 @@ def run(
     ask: RunAsk,
 ) -> None:
     """Run the whole grid, or one column or row merged into it, with progress."""
-    from components.session import run_blockers  # here: components.session imports this module
-
     st.session_state[ERROR] = None
     try:
         run_blockers()

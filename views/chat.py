@@ -18,6 +18,7 @@ from components.errors import show_error
 from components.prompt import IMAGE_TYPES
 from components.session import connected, run_blockers
 from playground.errors import PlaygroundError
+from playground.state import CHAT_NOTICE, CHAT_SYSTEM_INSTRUCTION, SETTINGS
 
 st.title("Chat", anchor=False)
 st.caption("A multi-turn conversation: the whole history is sent with every message.")
@@ -27,17 +28,17 @@ recover()
 with st.expander(
     "Chat system instruction",
     icon=":material/tune:",
-    expanded=bool(st.session_state.get("chat.system_instruction")),
+    expanded=bool(st.session_state.get(CHAT_SYSTEM_INSTRUCTION)),
 ):
     st.text_area(
         "Chat system instruction",
-        key="chat.system_instruction",
+        key=CHAT_SYSTEM_INSTRUCTION,
         placeholder="e.g. You are a helpful assistant who answers in two sentences.",
         label_visibility="collapsed",
         persist_state="session",
     )
 render_toolbar()
-model = link.catalog.info(st.session_state["settings"].model)
+model = link.catalog.info(st.session_state[SETTINGS].model)
 render_context(link, model.input_token_limit)
 if not any(turn.stats for turn in conversation().turns):
     render_starting_history()
@@ -55,12 +56,12 @@ message = st.chat_input(
     submit_mode="stop",
 )
 if message is not None:
-    st.session_state["chat.notice"] = None
+    st.session_state[CHAT_NOTICE] = None
     try:
         run_blockers()
     except PlaygroundError as problem:
         show_error(problem)
-        st.session_state["chat.notice"] = (problem, message.text)
+        st.session_state[CHAT_NOTICE] = (problem, message.text)
     else:
         submit_message(link, message.text or "", message.files or [])
     st.rerun()

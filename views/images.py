@@ -18,6 +18,7 @@ from components.images import (
 from components.session import connected
 from playground.images import MODES, SYNTHID_NOTE
 from playground.settings import ImageSettings
+from playground.state import IMAGES_MODE
 
 PLACEHOLDERS = {
     "Generate": "e.g. Generate an illustrated recipe for a paella",
@@ -30,8 +31,7 @@ st.title("Images", anchor=False)
 st.caption(f":material/verified: {SYNTHID_NOTE}")
 link = connected()
 mode = (
-    st.segmented_control("Mode", list(MODES), key="images.mode", persist_state="session")
-    or MODES[0]
+    st.segmented_control("Mode", list(MODES), key=IMAGES_MODE, persist_state="session") or MODES[0]
 )
 
 if mode == "Imagen":

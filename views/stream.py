@@ -7,46 +7,45 @@ from components.run import checked_request, prompt_row
 from components.session import connected
 from components.streaming import recover_interrupted, render_streamed_reply, stream_live
 from playground.errors import PlaygroundError
-
-INFLIGHT = "stream.inflight"
+from playground.state import STREAM_ERROR, STREAM_INFLIGHT, STREAM_REPLY, STREAM_REQUEST
 
 st.title("Streaming", anchor=False)
 st.caption("Watch the reply arrive chunk by chunk, with time to first token and throughput.")
 
 link = connected()
-interrupted = recover_interrupted(INFLIGHT)
+interrupted = recover_interrupted(STREAM_INFLIGHT)
 if interrupted is not None:
-    st.session_state["stream.reply"] = interrupted.reply
-    st.session_state["stream.request"] = interrupted.request
-    st.session_state["stream.error"] = None
+    st.session_state[STREAM_REPLY] = interrupted.reply
+    st.session_state[STREAM_REQUEST] = interrupted.request
+    st.session_state[STREAM_ERROR] = None
 
-last = st.session_state.get("stream.reply")
-can_retry = st.session_state.get("stream.request") is not None and (
-    st.session_state.get("stream.error") is not None or (last is not None and last.interrupted)
+last = st.session_state.get(STREAM_REPLY)
+can_retry = st.session_state.get(STREAM_REQUEST) is not None and (
+    st.session_state.get(STREAM_ERROR) is not None or (last is not None and last.interrupted)
 )
 row = prompt_row(
     "stream", placeholder="e.g. Explain how AI works", stream=True, can_retry=can_retry
 )
 
 if row.run or row.retry:
-    st.session_state["stream.error"] = None
+    st.session_state[STREAM_ERROR] = None
     try:
         if row.run:
             request = checked_request(row.prompt, stream=True)
         else:
-            request = st.session_state["stream.request"]
-        st.session_state["stream.request"] = request
+            request = st.session_state[STREAM_REQUEST]
+        st.session_state[STREAM_REQUEST] = request
         st.divider()
         st.button("Stop", key="stream.stop", icon=":material/stop_circle:")
         stream = link.gemini.stream(request)
-        st.session_state["stream.reply"] = stream_live(stream, INFLIGHT)
-        st.session_state["stream.error"] = stream.error
+        st.session_state[STREAM_REPLY] = stream_live(stream, STREAM_INFLIGHT)
+        st.session_state[STREAM_ERROR] = stream.error
     except PlaygroundError as error:
-        st.session_state["stream.error"] = error
+        st.session_state[STREAM_ERROR] = error
     st.rerun()
 
-if st.session_state.get("stream.error") is not None:
-    show_error(st.session_state["stream.error"])
-if st.session_state.get("stream.reply") is not None:
+if st.session_state.get(STREAM_ERROR) is not None:
+    show_error(st.session_state[STREAM_ERROR])
+if st.session_state.get(STREAM_REPLY) is not None:
     st.divider()
-    render_streamed_reply(st.session_state["stream.reply"])
+    render_streamed_reply(st.session_state[STREAM_REPLY])

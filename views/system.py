@@ -12,6 +12,7 @@ from components.tuning import (
     run_controls,
     variant_editors,
 )
+from playground.state import SETTINGS
 
 st.title("System-instruction tuning", anchor=False)
 st.caption(
@@ -20,7 +21,7 @@ st.caption(
 )
 
 link = connected()
-base = st.session_state["settings"]
+base = st.session_state[SETTINGS]
 variants = variant_editors([m.id for m in link.catalog.text_models])
 prompts, samples, problems = prompt_editor()
 for problem in problems:

@@ -8,6 +8,7 @@ from components.run import checked_request, prompt_row
 from components.session import connected
 from components.waiting import retry_notices, wait_for
 from playground.errors import PlaygroundError
+from playground.state import SETTINGS, TEXT_ERROR, TEXT_REPLY, TEXT_REPLY_JSON
 
 st.title("Text", anchor=False)
 st.caption("Send one prompt, optionally with images, and get one reply.")
@@ -18,22 +19,22 @@ for attachment in row.prompt.attachments:
     st.caption(f":material/image: {attachment.describe()}")
 
 if row.run:
-    st.session_state["text.error"] = None
+    st.session_state[TEXT_ERROR] = None
     try:
         request = checked_request(row.prompt)
-        st.session_state["text.reply"] = wait_for(
+        st.session_state[TEXT_REPLY] = wait_for(
             lambda emit: link.gemini.generate(request, on_retry=retry_notices(emit)),
             key="text",
-            error_key="text.error",
+            error_key=TEXT_ERROR,
         )
-        st.session_state["text.reply_json"] = st.session_state["settings"].response_format == "json"
+        st.session_state[TEXT_REPLY_JSON] = st.session_state[SETTINGS].response_format == "json"
     except PlaygroundError as error:
-        st.session_state["text.error"] = error
+        st.session_state[TEXT_ERROR] = error
 
-if st.session_state.get("text.error"):
-    show_error(st.session_state["text.error"])
-if st.session_state.get("text.reply"):
+if st.session_state.get(TEXT_ERROR):
+    show_error(st.session_state[TEXT_ERROR])
+if st.session_state.get(TEXT_REPLY):
     st.divider()
-    if st.session_state.get("text.error"):
+    if st.session_state.get(TEXT_ERROR):
         st.caption("Previous reply")
-    render_reply(st.session_state["text.reply"], as_json=st.session_state.get("text.reply_json"))
+    render_reply(st.session_state[TEXT_REPLY], as_json=st.session_state.get(TEXT_REPLY_JSON))

@@ -1,0 +1,175 @@
+"""Every session-state key the app keeps, named once, with its initial value.
+
+Keys are namespaced by page (`text.reply`, `chat.conversation`). Values that are not
+widgets have a factory (so no two sessions share a mutable default); the sidebar's
+settings widgets take their initial values from GenerationSettings, the tuning page's
+from playground.tuning. `missing_values()` is what a run must add to a session.
+Widget keys that only identify a button or an input (`text.run`, `chat.input`) stay at
+the widget: they are a contract with the tests, listed in the README.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container
+from typing import Any
+
+from playground.conversation import Conversation
+from playground.media import CheckedUploads, ImageStore
+from playground.settings import HARM_CATEGORIES, GenerationSettings
+from playground.tuning import session_defaults as tuning_defaults
+
+# --- the connection ------------------------------------------------------------------------
+CONNECTED = "app.connected"  # the Connected object the entrypoint made for this run
+API_KEY = "connection.api_key"  # the key the visitor pasted (never a widget key)
+KEY_INPUT = "connection.key_input"  # the password box (cleared once a key is tried)
+KEY_ERROR = "connection.key_error"
+KEY_WARNING = "connection.key_warning"
+FORCE_OFFLINE = "connection.offline"  # the Offline demo switch
+OFFLINE_KEY = "connection.offline_key"  # this session's offline credential (never shown)
+TIMEOUT = "connection.timeout_s"  # the Request timeout widget (seconds)
+
+# --- the sidebar's settings ------------------------------------------------------------------
+SETTINGS = "settings"  # the current GenerationSettings
+SETTINGS_PROBLEMS = "settings.problems"  # messages that block a run until fixed
+MODEL = "settings.model"
+SYSTEM_INSTRUCTION = "settings.system_instruction"
+DEFAULT_LABEL = "Model default"  # the choice that sends nothing for a setting
+
+# --- pages -----------------------------------------------------------------------------------
+TEXT_REPLY = "text.reply"
+TEXT_REPLY_JSON = "text.reply_json"  # the reply was asked for as JSON
+TEXT_ERROR = "text.error"
+TEXT_CHECKED = "text.checked"  # CheckedUploads of the attachments
+
+STREAM_REPLY = "stream.reply"
+STREAM_ERROR = "stream.error"
+STREAM_REQUEST = "stream.request"  # the last request sent (for Retry)
+STREAM_INFLIGHT = "stream.inflight"  # the StreamRun while it streams
+STREAM_CHECKED = "stream.checked"
+
+CHAT_CONVERSATION = "chat.conversation"
+CHAT_WINDOW = "chat.window"  # how many recent turns are drawn
+CHAT_EDITING = "chat.editing"  # id of the turn being edited
+CHAT_COPYING = "chat.copying"  # id of the turn whose text is shown for copying
+CHAT_NOTICE = "chat.notice"  # (problem, text kept) of a refused message
+CHAT_INFLIGHT = "chat.inflight"
+CHAT_SYSTEM_INSTRUCTION = "chat.system_instruction"  # the chat's own instruction (a widget)
+
+IMAGES_MODE = "images.mode"
+IMAGES_MODEL = "images.model"  # widgets whose choices depend on the model: checked each run
+IMAGES_ASPECT_RATIO = "images.aspect_ratio"
+IMAGES_SIZE = "images.size"
+IMAGES_COUNT = "images.count"
+IMAGES_TEMPERATURE = "images.temperature"
+IMAGEN_COUNT = "images.imagen.count"
+IMAGES_STORE = "images.store"
+IMAGES_GALLERY = "images.gallery"
+IMAGES_RESULT = "images.result"  # (mode, outcomes, source digests) of the last run
+IMAGES_ERROR = "images.error"
+IMAGES_CHAT = "images.chat"  # Conversation of the multi-turn edit
+IMAGES_CHAT_OUTCOMES = "images.chat.outcomes"  # model turn id -> ImageOutcome
+IMAGES_CHAT_SENT = "images.chat.sent"  # digests of uploads already sent in the edit chat
+IMAGES_CHECKED = "images.checked"
+
+SYSTEM_GRID = "system.grid"
+SYSTEM_ERROR = "system.error"
+
+
+def _none() -> None:
+    return None
+
+
+SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
+    SETTINGS: GenerationSettings,
+    SETTINGS_PROBLEMS: list,
+    API_KEY: _none,
+    KEY_ERROR: _none,
+    KEY_WARNING: _none,
+    TEXT_REPLY: _none,
+    TEXT_REPLY_JSON: lambda: False,
+    TEXT_ERROR: _none,
+    TEXT_CHECKED: CheckedUploads,
+    STREAM_REPLY: _none,
+    STREAM_ERROR: _none,
+    STREAM_REQUEST: _none,
+    STREAM_CHECKED: CheckedUploads,
+    CHAT_CONVERSATION: Conversation,
+    CHAT_WINDOW: lambda: 40,
+    CHAT_EDITING: _none,
+    CHAT_COPYING: _none,
+    CHAT_NOTICE: _none,
+    IMAGES_MODE: lambda: "Generate",
+    IMAGES_COUNT: lambda: 1,
+    IMAGES_TEMPERATURE: lambda: 1.0,
+    IMAGEN_COUNT: lambda: 1,
+    IMAGES_STORE: ImageStore,
+    IMAGES_GALLERY: list,
+    IMAGES_RESULT: _none,
+    IMAGES_ERROR: _none,
+    IMAGES_CHAT: Conversation,
+    IMAGES_CHAT_OUTCOMES: dict,
+    IMAGES_CHAT_SENT: set,
+    IMAGES_CHECKED: CheckedUploads,
+    SYSTEM_GRID: _none,
+    SYSTEM_ERROR: _none,
+}
+
+NUMERIC_SETTINGS = ("temperature", "top_p", "max_output_tokens", "candidate_count")
+PENALTY_SETTINGS = ("presence_penalty", "frequency_penalty")
+
+
+def setting_key(name: str) -> str:
+    """The sidebar widget of a GenerationSettings field (or a sidebar-only control)."""
+    return f"settings.{name}"
+
+
+def safety_key(category: str) -> str:
+    return setting_key(f"safety.{category}")
+
+
+def settings_widget_defaults() -> dict[str, Any]:
+    """Initial values of every settings widget in the sidebar (keys `settings.*`)."""
+    defaults = GenerationSettings()
+    values: dict[str, Any] = {
+        setting_key(name): getattr(defaults, name)
+        for name in (*NUMERIC_SETTINGS, *PENALTY_SETTINGS)
+    }
+    values.update(
+        {
+            MODEL: defaults.model,
+            SYSTEM_INSTRUCTION: "",
+            setting_key("top_k"): None,
+            setting_key("seed"): None,
+            setting_key("stop_sequences"): "",
+            setting_key("response_format"): "Text",
+            setting_key("response_schema"): "",
+            setting_key("custom_thinking"): False,
+            setting_key("thinking_budget"): -1,
+            setting_key("thinking_level"): DEFAULT_LABEL,
+            setting_key("include_thoughts"): False,
+        }
+    )
+    for category in HARM_CATEGORIES:
+        values[safety_key(category)] = DEFAULT_LABEL
+    return values
+
+
+def widget_defaults(timeout_s: float) -> dict[str, Any]:
+    """Initial values of every widget that holds a setting: the sidebar's, the Request
+    timeout (`timeout_s`, e.g. from PLAYGROUND_TIMEOUT_S, within the widget's bounds) and
+    the tuning page's."""
+    values = settings_widget_defaults()
+    values[TIMEOUT] = min(600.0, max(1.0, timeout_s))
+    values.update(tuning_defaults())
+    return values
+
+
+def missing_values(present: Container[str], timeout_s: float) -> dict[str, Any]:
+    """The keys not in `present`, with their initial values (new objects for each call).
+
+    Streamlit drops a widget's key in a run that does not draw it (a slider shown only
+    when its switch is on), so this is asked on every run, not only on the first.
+    """
+    values = {key: factory() for key, factory in SESSION_DEFAULTS.items() if key not in present}
+    values.update({k: v for k, v in widget_defaults(timeout_s).items() if k not in present})
+    return values
