@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,3 +29,12 @@ def wire_dir() -> Path:
     if not WIRE.is_dir():
         pytest.fail(f"recorded wire bodies not found at {WIRE}")
     return WIRE
+
+
+@contextmanager
+def silent_endpoint() -> Iterator[str]:
+    """The URL of a loopback port that accepts connections and never answers (a hung API)."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        yield f"http://127.0.0.1:{silent.getsockname()[1]}"

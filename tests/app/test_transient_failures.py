@@ -18,6 +18,7 @@ from gemini_offline import OfflineServer
 from playground.errors import PlaygroundError
 from playground.gemini import Gemini, RetryPolicy
 from tests.app.conftest import APP
+from tests.conftest import silent_endpoint
 
 
 def free_port() -> int:
@@ -57,10 +58,7 @@ def test_a_failed_listing_and_count_are_not_kept(offline, monkeypatch):
 
 def test_lookups_have_a_short_timeout_of_their_own():
     """A server that accepts but never answers: listing and counting give up quickly."""
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(8)
-        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    with silent_endpoint() as url:
         client = genai.Client(
             api_key="k", http_options=types.HttpOptions(base_url=url, timeout=120_000)
         )
@@ -86,10 +84,8 @@ def test_a_run_against_a_silent_endpoint_ends_at_the_timeout_set_in_the_sidebar(
     offline, monkeypatch
 ):
     """The page draws, the count says it is unavailable, and Run gives up at the setting."""
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(64)
-        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", f"http://127.0.0.1:{silent.getsockname()[1]}")
+    with silent_endpoint() as url:
+        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", url)
         monkeypatch.setenv("PLAYGROUND_TIMEOUT_S", "120")  # what a fresh deployment has
         at = AppTest.from_file(APP, default_timeout=60)
         at.secrets["GEMINI_API_KEY"] = "silent-test-key"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
@@ -13,14 +12,12 @@ from google.genai import types
 from playground.errors import PlaygroundError
 from playground.gemini import Gemini, RetryPolicy, build_request
 from playground.settings import GenerationSettings
+from tests.conftest import silent_endpoint
 from tests.integration.conftest import sdk_client
 
 
 def test_a_run_gives_up_at_the_sessions_timeout_not_the_clients():
-    with socket.socket() as silent:  # accepts connections, never answers
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(8)
-        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    with silent_endpoint() as url:
         client = genai.Client(
             api_key="k", http_options=types.HttpOptions(base_url=url, timeout=120_000)
         )
