@@ -36,6 +36,9 @@ class ImageOutput:
     max_input_images: int = 14
     #: Gemini 3 image models sign the first part and every image part (``thoughtSignature``).
     thought_signatures: bool = True
+    #: The type the real model sends its pictures as (Gemini 3 Pro Image sends JPEG); used
+    #: by a ``realistic`` server, which otherwise always sends PNG.
+    mime_type: str = "image/png"
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,7 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         thinking_control="level",
         can_disable_thinking=False,
         thinking_levels=("LOW", "HIGH"),
-        image=ImageOutput(),
+        image=ImageOutput(mime_type="image/jpeg"),
         **_IMAGE_MODEL,
     ),
     ModelSpec(

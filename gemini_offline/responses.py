@@ -91,6 +91,9 @@ class Reply:
     candidates: list[Candidate] = field(default_factory=list)
     block: str | None = None
     response_id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    #: Stream an image reply as the real API does: the image chunk, then an empty text
+    #: chunk carrying finishReason.
+    realistic: bool = False
 
     def usage(
         self, candidates_tokens: int, thoughts_tokens: int, image_tokens: int | None = None
@@ -164,6 +167,10 @@ class Reply:
         if self.block:
             return [self.body()]
         pieces = [_pieces(c, chunk_words) for c in self.candidates]
+        if self.realistic:
+            for c, own in zip(self.candidates, pieces, strict=True):
+                if c.images():
+                    own.append({"text": ""})
         steps = max([len(p) for p in pieces] + [1])
         answer_so_far = [0] * len(self.candidates)
         images_so_far = 0
@@ -453,7 +460,7 @@ def plan_image_candidate(
         c.thought_tokens = count_tokens("\n\n".join(thoughts))
         if req.thinking.include:
             c.thoughts = thoughts
-    parts, c.image_tokens = plan_image_parts(req, draw_seed(req, next_count))
+    parts, c.image_tokens = plan_image_parts(req, draw_seed(req, next_count), realistic=realistic)
     if sign:
         for i, part in enumerate(parts):
             if i == 0 or "inlineData" in part:
@@ -467,7 +474,7 @@ def plan_reply(
 ) -> Reply:
     """Plan the whole reply for a validated request (``realistic``: see ServerOptions)."""
     prompt_tokens = count_prompt(req.contents, req.system_instruction)
-    reply = Reply(req.model.served_id, prompt_tokens)
+    reply = Reply(req.model.served_id, prompt_tokens, realistic=realistic)
     if req.directives.block:
         reply.block = req.directives.block
         return reply

@@ -4,8 +4,9 @@ Routes: ``/{v1,v1beta}/models[/{m}[:action]]`` (Developer API) and the Enterpris
 ``/{v1,v1beta1}/[projects/{p}/locations/{l}/]publishers/google/models/{m}:predict`` (Imagen).
 
 Stdlib only (``http.server.ThreadingHTTPServer``, HTTP/1.1). Normal replies carry a
-Content-Length and keep the connection alive; streams are ``text/event-stream`` with
-``Connection: close`` so a cut stream simply ends.
+Content-Length and keep the connection alive; streams (``text/event-stream``, or the JSON
+array without ``alt=sse``) are written chunk by chunk with ``Connection: close``, so a cut
+stream simply ends.
 
 Robustness: a deep listen backlog (hundreds of simultaneous connections are all answered);
 malformed framing (a bad ``Content-Length`` or chunk size, a garbled request line) gets a
@@ -345,7 +346,7 @@ class _Handler(BaseHTTPRequestHandler):
             if self.rfile.readline(1024) not in (b"\r\n", b"\n"):
                 raise _BadFraming("Malformed chunked request body: no CRLF after a chunk.")
 
-    def _send_json(self, code: int, body: dict[str, Any], *, close: bool = False) -> None:
+    def _send_json(self, code: int, body: Any, *, close: bool = False) -> None:
         data = json.dumps(body, indent=2, ensure_ascii=False).encode()
         self.send_response(code)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
@@ -431,7 +432,12 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._route(version, model, action, query, body or {}, raw)
         except ApiError as error:
-            self._send_json(error.code, error.body())
+            body = error.body()
+            if action == "streamGenerateContent" and query.get("alt") != "sse":
+                # The JSON-array stream wraps its error too: ``[{"error": {…}}]``.
+                self._send_json(error.code, [body])
+            else:
+                self._send_json(error.code, body)
         except _DISCONNECTS:
             raise
         except Exception:
@@ -541,7 +547,7 @@ class _Handler(BaseHTTPRequestHandler):
         reply = plan_reply(req, self.caller.next_count, realistic=app.options.realistic)
         if stream and not sse:
             # Without alt=sse the real API streams one JSON array of the same chunks.
-            self._send_json_array(reply.events(app.options.chunk_words))
+            self._send_json_array(reply.events(app.options.chunk_words), d.transport)
         elif stream:
             self._send_events(reply.events(app.options.chunk_words), d.transport)
         elif d.transport == "cut":
@@ -550,14 +556,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, reply.body())
 
     def _send_events(self, events: list[dict[str, Any]], transport: str | None) -> None:
-        if transport == "cut":
-            events = events[: len(events) // 2]
-            tail: list[dict[str, Any]] = []
-        elif transport == "midstream":
-            events = events[: min(2, max(1, len(events) - 1))]
-            tail = [midstream_error_body()]
-        else:
-            tail = []
+        events, tail = _fault_tail(events, transport)
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
@@ -572,13 +571,27 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"data: " + line.encode() + b"\r\n\r\n")
             self.wfile.flush()
 
-    def _send_json_array(self, events: list[dict[str, Any]]) -> None:
-        data = json.dumps(events, indent=2, ensure_ascii=False).encode()
+    def _send_json_array(self, events: list[dict[str, Any]], transport: str | None) -> None:
+        """The JSON-array stream, written as the real API writes it: ``[``, each chunk as
+        it is ready (pretty-printed, separated by ``\\n,\\r\\n``), then ``]``; no
+        Content-Length, the connection closes at the end."""
+        events, tail = _fault_tail(events, transport)
         self.send_response(200)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(data)
+        self.close_connection = True
+        delay = self.app.options.chunk_delay_ms / 1000
+        self.wfile.write(b"[")
+        for i, event in enumerate(itertools.chain(events, tail)):
+            if i:
+                self.app.pause(delay)
+                self.wfile.write(JSON_ARRAY_SEPARATOR)
+            self.wfile.write(json.dumps(event, indent=2, ensure_ascii=False).encode())
+            self.wfile.flush()
+        if transport != "cut":
+            self.wfile.write(b"]")
+        self.wfile.flush()
 
     def _send_cut(self, body: dict[str, Any]) -> None:
         # Promise more bytes than are sent, then hang up: the client sees a dropped connection.
@@ -592,6 +605,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
+
+
+#: Between the chunks of a JSON-array stream (no ``alt=sse``), as the real API sends them.
+JSON_ARRAY_SEPARATOR = b"\n,\r\n"
+
+
+def _fault_tail(
+    events: list[dict[str, Any]], transport: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The chunks a stream sends and what follows them: half the chunks for ``cut``, one
+    or two then an error for ``midstream``."""
+    if transport == "cut":
+        return events[: len(events) // 2], []
+    if transport == "midstream":
+        return events[: min(2, max(1, len(events) - 1))], [midstream_error_body()]
+    return events, []
 
 
 def _count_tokens(body: dict[str, Any]) -> dict[str, Any]:

@@ -10,12 +10,16 @@ and compare what an app sees.
 
 from __future__ import annotations
 
+import http.client
+import io
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import PIL.Image
 import pytest
 from google import genai
 from google.genai import types
@@ -43,6 +47,16 @@ def rc(real: OfflineServer) -> Iterator[genai.Client]:
     c = sdk_client(real)
     yield c
     c.close()
+
+
+@pytest.fixture(scope="module")
+def simple() -> Iterator[genai.Client]:
+    """The SDK against a server with the earlier, simplified shapes (realistic=False)."""
+    server = start_server(port=0, chunk_delay_ms=0, realistic=False)
+    c = sdk_client(server)
+    yield c
+    c.close()
+    server.stop()
 
 
 def generate(
@@ -208,9 +222,9 @@ def test_variation_counters_are_per_caller(real: OfflineServer) -> None:
     assert texts("caller-a-shapes") == texts("caller-b-shapes")
 
 
-def test_default_server_keeps_unset_temperature_deterministic(client: genai.Client) -> None:
+def test_without_realistic_unset_temperature_stays_deterministic(simple: genai.Client) -> None:
     # Without realistic=True the earlier behaviour stays (older tests rely on it).
-    assert generate(client).text == generate(client).text
+    assert generate(simple).text == generate(simple).text
 
 
 # -- -latest aliases ----------------------------------------------------------------------
@@ -382,13 +396,115 @@ def test_blocked_prompt_reads_like_the_recorded_one(
 
 
 def test_the_shape_comparison_tells_shapes_apart(
-    client: genai.Client, recorded: ThreadingHTTPServer
+    simple: genai.Client, recorded: ThreadingHTTPServer
 ) -> None:
     # The default (non-realistic) server still omits content on SAFETY: the comparison
     # must see that difference, or the tests above prove nothing.
     real_reply = through_sdk(
         recorded, wire_json("generate_finish_safety_gemini-1.5-flash.json"), TEXT_MODEL
     )
-    simplified = generate(client, "Explain tides [[finish:SAFETY]]")
+    simplified = generate(simple, "Explain tides [[finish:SAFETY]]")
 
     assert shape(simplified) != shape(real_reply)
+
+
+# -- images and streams -------------------------------------------------------------------
+
+
+def test_gemini_3_pro_image_sends_jpeg(rc: genai.Client) -> None:
+    reply = generate(
+        rc,
+        "Generate an image of a lighthouse at dawn",
+        model="gemini-3-pro-image",
+        response_modalities=["TEXT", "IMAGE"],
+    )
+
+    [blob] = [p.inline_data for p in reply.parts if p.inline_data]
+    assert blob.mime_type == "image/jpeg"
+    picture = PIL.Image.open(io.BytesIO(blob.data))
+    assert picture.format == "JPEG" and picture.size == (1024, 1024)
+
+
+def test_other_image_models_still_send_png(rc: genai.Client) -> None:
+    reply = generate(
+        rc, "A red kite", model="gemini-3.1-flash-image", response_modalities=["IMAGE"]
+    )
+
+    [blob] = [p.inline_data for p in reply.parts if p.inline_data]
+    assert blob.mime_type == "image/png" and blob.data.startswith(b"\x89PNG")
+
+
+def test_image_stream_ends_with_an_empty_text_chunk_carrying_the_finish(rc: genai.Client) -> None:
+    chunks = list(
+        rc.models.generate_content_stream(
+            model="gemini-3.1-flash-image",
+            contents="Generate an image of a lighthouse",
+            config=types.GenerateContentConfig(response_modalities=["TEXT", "IMAGE"]),
+        )
+    )
+
+    *_, image_chunk, last = chunks
+    [image_part] = image_chunk.candidates[0].content.parts
+    assert image_part.inline_data is not None
+    assert image_chunk.candidates[0].finish_reason is None
+    assert [p.text for p in last.candidates[0].content.parts] == [""]
+    assert last.candidates[0].finish_reason == types.FinishReason.STOP
+    assert last.usage_metadata.candidates_token_count == (
+        image_chunk.usage_metadata.candidates_token_count
+    )
+
+
+def raw_stream(srv: OfflineServer, path: str, body: dict) -> tuple[int, dict, list[tuple]]:
+    """POST and read the reply as it arrives: (status, headers, [(seconds, bytes), …])."""
+    connection = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+    started = time.perf_counter()
+    connection.request(
+        "POST",
+        path,
+        json.dumps(body),
+        {"Content-Type": "application/json", "x-goog-api-key": "test-key"},
+    )
+    response = connection.getresponse()
+    pieces = []
+    while piece := response.read1(65536):
+        pieces.append((time.perf_counter() - started, piece))
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, pieces
+
+
+def test_json_array_stream_arrives_chunk_by_chunk_with_the_real_separators(real) -> None:
+    body = {
+        "contents": [{"role": "user", "parts": [{"text": "Explain tides"}]}],
+        "generationConfig": {"temperature": 0},
+    }
+    real.options.chunk_delay_ms = 40
+    try:
+        status, headers, pieces = raw_stream(
+            real, "/v1beta/models/gemini-2.5-flash-lite:streamGenerateContent", body
+        )
+    finally:
+        real.options.chunk_delay_ms = 0
+
+    data = b"".join(piece for _, piece in pieces)
+    assert status == 200 and "content-length" not in headers
+    assert data.startswith(b"[{\n") and data.endswith(b"}]")
+    chunks = json.loads(data)
+    assert len(chunks) > 3
+    assert data.count(b"\n,\r\n") == len(chunks) - 1
+    assert pieces[-1][0] - pieces[0][0] >= 0.04 * (len(chunks) - 2)  # not sent in one go
+    _, whole = raw_call(real, "/v1beta/models/gemini-2.5-flash-lite:generateContent", body)
+    texts = "".join(c["candidates"][0]["content"]["parts"][0]["text"] for c in chunks)
+    assert texts == whole["candidates"][0]["content"]["parts"][0]["text"]
+    assert chunks[-1]["candidates"][0]["finishReason"] == "STOP"
+    assert "finishReason" not in chunks[0]["candidates"][0]
+
+
+def test_json_array_stream_error_is_wrapped_in_an_array(real) -> None:
+    status, reply = raw_call(
+        real, "/v1beta/models/gemini-2.5-flash:streamGenerateContent", {"contents": []}
+    )
+
+    assert status == 400 and isinstance(reply, list) and len(reply) == 1
+    assert reply[0]["error"]["message"] == (
+        "* GenerateContentRequest.contents: contents is not specified"
+    )
