@@ -1,9 +1,11 @@
-"""Gemini Playground: the frame. Page config, session defaults, sidebar, navigation."""
+"""Gemini Playground: the frame. Page config, session defaults, the link's setup, sidebar,
+navigation."""
 
 import streamlit as st
 
 from components.session import CONNECTED, init_session
 from components.sidebar import render_sidebar
+from components.urlstate import check_restored_model, restore_from_url, show_url_notes, sync_url
 
 st.set_page_config(
     page_title="Gemini Playground",
@@ -38,7 +40,9 @@ pages = st.navigation(
     },
     position="sidebar",
 )
-connected = render_sidebar()
+restore_from_url(pages.url_path)
+connected = render_sidebar(pages.url_path)
+check_restored_model()
 st.session_state[CONNECTED] = connected
 
 if connected.plan.mode == "offline":
@@ -56,4 +60,6 @@ if connected.plan.mode == "offline":
 else:
     st.caption(f":material/cloud_done: Connected to **{connected.plan.label}**")
 
+show_url_notes()
+sync_url(pages.url_path)
 pages.run()

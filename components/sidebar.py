@@ -13,6 +13,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from components.connection import Connected, check_key, connect
+from components.urlstate import share_button
 from playground.catalog import ModelInfo
 from playground.settings import (
     BLOCK_THRESHOLDS,
@@ -255,11 +256,15 @@ def _request_controls() -> None:
         )
 
 
-def render_sidebar() -> Connected:
-    """Draw the sidebar; store the resulting settings in session state; return the connection."""
+def render_sidebar(page: str) -> Connected:
+    """Draw the sidebar; store the resulting settings in session state; return the connection.
+
+    `page` is the url path of the page in view (its setup is what Share links to)."""
     problems: list[str] = []
     with st.sidebar:
-        st.markdown("### :material/auto_awesome: Gemini Playground")
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown("### :material/auto_awesome: Gemini Playground")
+            share_button(page)
         _connection_section()
         connected = connect()
         st.divider()

@@ -28,6 +28,11 @@ FORCE_OFFLINE = "connection.offline"  # the Offline demo switch
 OFFLINE_KEY = "connection.offline_key"  # this session's offline credential (never shown)
 TIMEOUT = "connection.timeout_s"  # the Request timeout widget (seconds)
 
+# --- the URL -------------------------------------------------------------------------------------
+URL_SEEN = "url.seen"  # queries this session wrote or read (a new one is a link to restore)
+URL_NOTES = "url.notes"  # what the link had that could not be used as it was
+URL_MODEL = "url.model"  # the model the link asked for, checked once the sidebar picked one
+
 # --- the sidebar's settings ------------------------------------------------------------------
 SETTINGS = "settings"  # the current GenerationSettings
 SETTINGS_PROBLEMS = "settings.problems"  # messages that block a run until fixed

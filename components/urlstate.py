@@ -1,0 +1,114 @@
+"""The page's setup in the URL: restored on a session's first run, rewritten as it changes,
+and offered as a link by the sidebar's Share button."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from playground.state import MODEL, URL_MODEL, URL_NOTES, URL_SEEN
+from playground.urlstate import decode, defaults, encode, page_params
+
+MAX_LINK = 2000  # characters of query string a link may comfortably carry
+SEEN_LIMIT = 64  # queries this session wrote or read, kept to tell them from new links
+
+
+def _fingerprint(query: dict[str, str]) -> str:
+    return urlencode(sorted(query.items()))
+
+
+def _remember(query: dict[str, str]) -> None:
+    seen: list[str] = st.session_state.setdefault(URL_SEEN, [])
+    mark = _fingerprint(query)
+    if mark in seen:
+        seen.remove(mark)
+    seen.append(mark)
+    del seen[:-SEEN_LIMIT]
+
+
+def restore_from_url(page: str) -> None:
+    """Set the widgets from the URL when it is one this session has not seen: the link a
+    session opened with, or one the visitor typed or pasted. A query the app itself wrote
+    (even one a fast rerun still carries) is never read back over newer widget values."""
+    query = st.query_params.to_dict()
+    if not query or _fingerprint(query) in st.session_state.get(URL_SEEN, []):
+        return
+    _remember(query)
+    restored = decode(page_params(page), query)
+    for key, value in restored.values.items():
+        st.session_state[key] = value
+    st.session_state[URL_NOTES] = restored.notes
+    st.session_state[URL_MODEL] = restored.values.get(MODEL)
+
+
+def check_restored_model() -> None:
+    """After the sidebar picked the model: say so when the link's model is not available."""
+    wanted = st.session_state.pop(URL_MODEL, None)
+    chosen = st.session_state.get(MODEL)
+    if wanted and chosen != wanted:
+        st.session_state[URL_NOTES] = [
+            *st.session_state.get(URL_NOTES, []),
+            f"Model “{wanted}” from the link is not available here; using {chosen}.",
+        ]
+
+
+def current_query(page: str) -> tuple[dict[str, str], list[str]]:
+    """The query for the current setup, and the labels of texts left out as too long."""
+    params = page_params(page)
+    query = encode(params, st.session_state, defaults())
+    labels = {p.name: p.label for p in params}
+    left_out: list[str] = []
+    while len(urlencode(query)) > MAX_LINK:
+        longest = max(query, key=lambda name: len(query[name]))
+        left_out.append(labels.get(longest, longest))
+        del query[longest]
+    return query, left_out
+
+
+def sync_url(page: str) -> None:
+    """Rewrite the URL's query to the current setup (only when it changed)."""
+    query, _ = current_query(page)
+    if query != st.query_params.to_dict():
+        st.query_params.from_dict(query)
+    _remember(query)
+
+
+def share_link(page: str) -> tuple[str, list[str]]:
+    """The link that reopens this page's setup, and what is too long to be in it."""
+    base = urlsplit(st.context.url or "")
+    path = base.path if base.scheme else f"/{page}"
+    query, left_out = current_query(page)
+    origin = f"{base.scheme}://{base.netloc}" if base.scheme else ""
+    return f"{origin}{path}" + (f"?{urlencode(query)}" if query else ""), left_out
+
+
+def share_button(page: str) -> None:
+    with st.popover("Share", icon=":material/share:", help="A link that opens this setup"):
+        link, left_out = share_link(page)
+        st.caption(
+            "Anyone with this link opens this page with these settings and prompt "
+            "(never your API key or attachments)."
+        )
+        st.code(link, language=None, wrap_lines=True)
+        if left_out:
+            st.warning(
+                f"Too long for a link, so not in it: {', '.join(left_out)}.",
+                icon=":material/content_cut:",
+            )
+
+
+def _dismiss() -> None:
+    st.session_state[URL_NOTES] = []
+
+
+def show_url_notes() -> None:
+    notes = st.session_state.get(URL_NOTES) or []
+    if not notes:
+        return
+    body = "**Some settings in this link could not be used as they were:**\n" + "\n".join(
+        f"- {note}" for note in notes
+    )
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.warning(body, icon=":material/link_off:")
+        st.button("Dismiss", key="url.dismiss", on_click=_dismiss)
