@@ -1,0 +1,262 @@
+"""The recording proxy: forwards every request to a real (or any Gemini-compatible) API and
+stores each exchange in a recording folder (format: :mod:`.recording_format`).
+
+``RecordingProxy(DIR, upstream=URL).start()`` listens on loopback; point the SDK at
+``proxy.url``. Each request is sent upstream unchanged (the client's key included) and its
+answer returned unchanged — streams byte by byte as they arrive — while the exchange is
+written to ``DIR`` under the hash of its canonical request. The key is the client's
+(``x-goog-api-key``, ``?key=`` or ``Authorization: Bearer``) or, when the client sends
+none, ``api_key=`` or ``GOOGLE_API_KEY``/``GEMINI_API_KEY`` from the environment; it is
+never written to disk.
+
+Requests that never got an upstream answer (upstream unreachable, client hung up
+mid-stream) are answered with a 502 envelope or dropped, and not recorded.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import time
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+from .recording_format import (
+    DROPPED_RESPONSE_HEADERS,
+    ChunkRecorder,
+    RecordingWriter,
+    canonical_request,
+    encode_body,
+    request_hash,
+)
+from .recording_http import LoopbackServer, QuietHandler, logger, wants_json_array
+
+#: The real Gemini API.
+DEFAULT_UPSTREAM = "https://generativelanguage.googleapis.com"
+#: Request headers not forwarded (hop-by-hop, or set by the proxy itself).
+_NOT_FORWARDED = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+        "accept-encoding",
+    }
+)
+#: Upstream read size for streams: each read is forwarded (and recorded) at once.
+_READ_SIZE = 65536
+#: Headers carrying an upload URL on the upstream's host, rewritten to the proxy's.
+UPLOAD_URL_HEADERS = frozenset({"x-goog-upload-url", "location"})
+
+
+def env_api_key() -> str | None:
+    """The key the SDK would read: GOOGLE_API_KEY wins over GEMINI_API_KEY."""
+    return os.environ.get("GOOGLE_API_KEY") or os.environ.get("GEMINI_API_KEY") or None
+
+
+def rebase_url(value: str, base_url: str) -> str:
+    """``value`` with its scheme and host replaced by those of ``base_url``."""
+    target, base = urlsplit(value), urlsplit(base_url)
+    if not target.netloc:
+        return value
+    return urlunsplit(target._replace(scheme=base.scheme, netloc=base.netloc))
+
+
+class RecordingProxy(LoopbackServer):
+    """A loopback HTTP proxy in front of ``upstream`` that records into ``directory``.
+
+    Args:
+        directory: the recording folder (created; existing recordings are kept and the
+            numbering continues).
+        upstream: base URL of the Gemini-compatible API (default: the real one).
+        host, port: where to listen (default loopback, any free port).
+        api_key: the key to send when the client sends none (default: the environment).
+        timeout_s: socket timeout towards upstream.
+
+    Attributes: ``url``, ``port``, ``directory``, ``upstream``, ``recorded`` (exchanges
+    written by this proxy). ``start()`` returns the proxy; ``stop()`` stops it.
+    """
+
+    name = "gemini_offline.proxy"
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        upstream: str = DEFAULT_UPSTREAM,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: str | None = None,
+        timeout_s: float = 600.0,
+    ) -> None:
+        parts = urlsplit(upstream)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"upstream must be an http(s) URL, not {upstream!r}")
+        if parts.query or parts.username or parts.password:
+            raise ValueError("upstream must not carry a query or credentials (keys go in env)")
+        self.upstream = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+        self._upstream_parts = parts
+        self._api_key = api_key
+        self.timeout_s = timeout_s
+        self.writer = RecordingWriter(directory, upstream=self.upstream)
+        self.directory = self.writer.directory
+        self.handler = _ProxyHandler
+        super().__init__(host, port)
+
+    @property
+    def recorded(self) -> int:
+        """How many exchanges this proxy has written."""
+        return self.writer.written
+
+    def fallback_key(self) -> str | None:
+        return self._api_key or env_api_key()
+
+    def connect(self) -> http.client.HTTPConnection:
+        parts = self._upstream_parts
+        if parts.scheme == "https":
+            return http.client.HTTPSConnection(
+                parts.hostname or "", parts.port, timeout=self.timeout_s
+            )
+        return http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=self.timeout_s)
+
+    @property
+    def upstream_host(self) -> str:
+        return self._upstream_parts.netloc
+
+    @property
+    def upstream_path(self) -> str:
+        return self._upstream_parts.path.rstrip("/")
+
+
+class _ProxyHandler(QuietHandler):
+    @property
+    def proxy(self) -> RecordingProxy:
+        app: RecordingProxy = self.server.app
+        return app
+
+    def _credentials(self) -> tuple[set[str], bool]:
+        """Every secret this request carries, and whether it carries one at all."""
+        secrets: set[str] = set()
+        header_key = self.headers.get("x-goog-api-key")
+        if header_key:
+            secrets.add(header_key.strip())
+        for name, value in _query_pairs(self.path):
+            if name.lower() in ("key", "api_key", "access_token", "oauth_token") and value:
+                secrets.add(value)
+        authorization = self.headers.get("authorization") or ""
+        if authorization:
+            secrets.add(authorization.strip())
+            if authorization.lower().startswith("bearer "):
+                secrets.add(authorization[7:].strip())
+        return secrets, bool(secrets)
+
+    def handle_exchange(self, method: str, raw: bytes) -> None:
+        proxy = self.proxy
+        canonical = canonical_request(method, self.path, raw)
+        secrets, has_key = self._credentials()
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in _NOT_FORWARDED}
+        fallback = proxy.fallback_key()
+        if not has_key and fallback:
+            headers["x-goog-api-key"] = fallback
+        if fallback:
+            secrets.add(fallback)
+        headers["Host"] = proxy.upstream_host
+        headers["Accept-Encoding"] = "identity"
+        if raw or method in ("POST", "PUT", "PATCH"):
+            headers["Content-Length"] = str(len(raw))
+        target = proxy.upstream_path + self.path
+        # Numbered on arrival, so repeated identical requests replay in the order sent.
+        order = proxy.writer.reserve(request_hash(canonical))
+        conn = proxy.connect()
+        started = time.monotonic()
+        try:
+            conn.request(method, target, body=raw or None, headers=headers)
+            response = conn.getresponse()
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            logger.warning("gemini_offline proxy: upstream %s unreachable: %s", proxy.upstream, exc)
+            self.send_envelope(
+                502,
+                f"gemini_offline recording proxy could not reach {proxy.upstream}: "
+                f"{type(exc).__name__}. Nothing was recorded.",
+                status="UNAVAILABLE",
+                wrap=wants_json_array(method, *self.path.partition("?")[::2]),
+            )
+            return
+        try:
+            self._relay(canonical, response, started, secrets, order)
+        finally:
+            conn.close()
+
+    def _relay(
+        self,
+        canonical: dict[str, Any],
+        response: http.client.HTTPResponse,
+        started: float,
+        secrets: set[str],
+        order: tuple[int, int],
+    ) -> None:
+        proxy = self.proxy
+        headers_after = time.monotonic() - started
+        kept: dict[str, str] = {}
+        for name, value in response.getheaders():
+            lower = name.lower()
+            if lower in DROPPED_RESPONSE_HEADERS:
+                continue
+            if lower in UPLOAD_URL_HEADERS:
+                value = rebase_url(value, proxy.url)
+            kept[lower] = value if lower not in kept else f"{kept[lower]}, {value}"
+        stream = ":streamGenerateContent" in canonical["path"]
+        record: dict[str, Any] = {
+            "status": response.status,
+            "reason": response.reason,
+            "headers": kept,
+            "headers_after_s": round(headers_after, 4),
+            "stream": stream,
+        }
+        if stream:
+            self.send_response(response.status, response.reason)
+            for name, value in kept.items():
+                self.send_header(name, value)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            chunks = ChunkRecorder()
+            while True:
+                data = response.read1(_READ_SIZE)
+                if not data:
+                    break
+                chunks.add(data, time.monotonic() - started)
+                self.wfile.write(data)  # an OSError here: the client left; not recorded
+                self.wfile.flush()
+            elapsed = time.monotonic() - started
+            record["chunks"] = chunks.finish(elapsed)
+        else:
+            body = response.read()
+            elapsed = time.monotonic() - started
+            record["body"] = encode_body(body)
+            self.send_response(response.status, response.reason)
+            for name, value in kept.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        record["elapsed_s"] = round(elapsed, 4)
+        sequence, occurrence = order
+        proxy.writer.write(
+            sequence=sequence,
+            occurrence=occurrence,
+            canonical=canonical,
+            response=record,
+            secrets=secrets,
+        )
+
+
+def _query_pairs(target: str) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(target).query, keep_blank_values=True)

@@ -1,0 +1,347 @@
+"""Record through the proxy in front of one gemini_offline, stop it, replay the folder.
+
+Everything talks HTTP: the real SDK (and urllib for raw bytes) through a
+:class:`RecordingProxy` in front of an :class:`OfflineServer`; then, with that server
+stopped, the same calls against a :class:`ReplayServer` must give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google import genai
+from google.genai import errors, types
+
+from gemini_offline import OfflineServer, start_server
+from gemini_offline.recordings import RecordingProxy, ReplayServer, load_exchanges
+
+MODEL = "gemini-2.5-flash"
+IMAGE_MODEL = "gemini-2.5-flash-image"
+KEY = "AIzaRecordReplay-client-key-0123456789"
+QUERY_KEY = "AIzaRecordReplay-query-key-0123456789"
+BEARER = "ya29.record-replay-bearer-0123456789"
+ENV_KEY = "AIzaRecordReplay-env-key-0123456789"
+SECRETS = (KEY, QUERY_KEY, BEARER, ENV_KEY)
+TIMEOUT_MS = 10_000
+ROOT = Path(__file__).resolve().parents[2]
+GEN = f"/v1/models/{MODEL}:generateContent"
+STREAM = f"/v1/models/{MODEL}:streamGenerateContent"
+
+
+def body_for(prompt: str, **config: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"contents": [{"role": "user", "parts": [{"text": prompt}]}]}
+    if config:
+        body["generationConfig"] = config
+    return body
+
+
+def http(
+    base: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """A plain request: (status, lower-cased headers, raw body bytes)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        base + path, data=data, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def sdk(base_url: str, api_key: str = KEY) -> genai.Client:
+    return genai.Client(
+        api_key=api_key, http_options=types.HttpOptions(base_url=base_url, timeout=TIMEOUT_MS)
+    )
+
+
+def image_config() -> types.GenerateContentConfig:
+    return types.GenerateContentConfig(
+        response_modalities=["TEXT", "IMAGE"], image_config=types.ImageConfig(aspect_ratio="1:1")
+    )
+
+
+def chat_turns(client: genai.Client) -> list[str | None]:
+    chat = client.chats.create(
+        model=MODEL, config=types.GenerateContentConfig(system_instruction="Be brief.")
+    )
+    return [chat.send_message("Name a planet").text, chat.send_message("And its moons?").text]
+
+
+@dataclass
+class Recorded:
+    folder: Path
+    upstream: OfflineServer
+    proxy: RecordingProxy
+    seen: dict[str, Any] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recorded]:
+    """One recording session through the proxy; the upstream is stopped afterwards."""
+    folder = tmp_path_factory.mktemp("rec") / "demo"
+    upstream = start_server(port=0, chunk_delay_ms=0, record=True)
+    proxy = RecordingProxy(folder, upstream=upstream.url).start()
+    rec = Recorded(folder, upstream, proxy)
+    seen = rec.seen
+    client = sdk(proxy.url)
+    try:
+        seen["text"] = client.models.generate_content(model=MODEL, contents="Explain tides")
+        seen["stream"] = list(
+            client.models.generate_content_stream(model=MODEL, contents="Tell a story")
+        )
+        seen["chat"] = chat_turns(client)
+        seen["tokens"] = client.models.count_tokens(model=MODEL, contents="Count these words")
+        seen["models"] = [m.name for m in client.models.list()]
+        seen["model"] = client.models.get(model=MODEL)
+        seen["image"] = client.models.generate_content(
+            model=IMAGE_MODEL, contents="A red circle", config=image_config()
+        )
+        varied = types.GenerateContentConfig(temperature=0.9)
+        seen["repeats"] = [
+            client.models.generate_content(model=MODEL, contents="Vary", config=varied).text
+            for _ in range(2)
+        ]
+        # Raw bytes: the unary body, the SSE stream, the JSON-array stream (key in the query).
+        seen["raw_text"] = http(proxy.url, GEN, body_for("Raw tides"), {"x-goog-api-key": KEY})
+        seen["raw_sse"] = http(
+            proxy.url, STREAM + "?alt=sse", body_for("Raw story"), {"x-goog-api-key": KEY}
+        )
+        seen["raw_array"] = http(proxy.url, f"{STREAM}?key={QUERY_KEY}", body_for("Raw array"))
+        seen["bearer"] = http(
+            proxy.url, GEN, body_for("Bearer"), {"Authorization": f"Bearer {BEARER}"}
+        )
+        with pytest.MonkeyPatch.context() as mp:
+            mp.delenv("GOOGLE_API_KEY", raising=False)
+            mp.setenv("GEMINI_API_KEY", ENV_KEY)
+            seen["env_key"] = http(proxy.url, GEN, body_for("Key from the environment"))
+        seen["upstream_keys"] = {r.key_hint for r in upstream.requests}
+    finally:
+        client.close()
+        proxy.stop()
+        upstream.stop()
+    yield rec
+
+
+@pytest.fixture(scope="module")
+def replay(recorded: Recorded) -> Iterator[ReplayServer]:
+    with ReplayServer(recorded.folder, speed=0) as server:
+        yield server
+
+
+@pytest.fixture
+def client(replay: ReplayServer) -> Iterator[genai.Client]:
+    replay.rewind()
+    c = sdk(replay.url, api_key="replay-needs-no-real-key")
+    yield c
+    c.close()
+
+
+def dump(response: Any) -> Any:
+    return response.model_dump(mode="json", exclude={"sdk_http_response"})
+
+
+def test_the_proxy_forwarded_the_keys_and_recorded_every_exchange(recorded: Recorded) -> None:
+    hint = {s: hashlib.sha256(s.encode()).hexdigest()[:12] for s in (KEY, QUERY_KEY, ENV_KEY)}
+    assert set(hint.values()) <= recorded.seen["upstream_keys"]
+    assert recorded.seen["env_key"][0] == 200
+    assert recorded.seen["bearer"][0] == 403  # a bearer is not a Developer-API key
+    exchanges = load_exchanges(recorded.folder)
+    assert len(exchanges) == recorded.proxy.recorded == len(recorded.upstream.requests) == 15
+    assert [e.sequence for e in exchanges] == list(range(1, 16))
+
+
+def test_no_key_is_written_anywhere_in_the_recording(recorded: Recorded) -> None:
+    files = [p for p in recorded.folder.rglob("*") if p.is_file()]
+    assert len(files) == 16  # the manifest and 15 exchanges
+    for path in files:
+        data = path.read_bytes()
+        for secret in SECRETS:
+            assert secret.encode() not in data, f"{secret} in {path.name}"
+        assert b"x-goog-api-key" not in data.lower() and b"authorization" not in data.lower()
+
+
+def test_text_replays_the_same_reply(recorded: Recorded, client: genai.Client) -> None:
+    again = client.models.generate_content(model=MODEL, contents="Explain tides")
+
+    assert again.text and again.text == recorded.seen["text"].text
+    assert dump(again) == dump(recorded.seen["text"])
+
+
+def test_stream_replays_the_same_chunks(recorded: Recorded, client: genai.Client) -> None:
+    chunks = list(client.models.generate_content_stream(model=MODEL, contents="Tell a story"))
+
+    assert len(chunks) > 2
+    assert [dump(c) for c in chunks] == [dump(c) for c in recorded.seen["stream"]]
+
+
+def test_chat_replays_both_turns(recorded: Recorded, client: genai.Client) -> None:
+    assert chat_turns(client) == recorded.seen["chat"]
+    assert all(recorded.seen["chat"])
+
+
+def test_count_tokens_and_models_replay(recorded: Recorded, client: genai.Client) -> None:
+    tokens = client.models.count_tokens(model=MODEL, contents="Count these words")
+
+    assert tokens.total_tokens == recorded.seen["tokens"].total_tokens > 0
+    assert [m.name for m in client.models.list()] == recorded.seen["models"]
+    assert dump(client.models.get(model=MODEL)) == dump(recorded.seen["model"])
+
+
+def test_image_replays_the_same_image_bytes(recorded: Recorded, client: genai.Client) -> None:
+    def images(response: Any) -> list[bytes]:
+        return [p.inline_data.data for p in response.parts or [] if p.inline_data]
+
+    again = client.models.generate_content(
+        model=IMAGE_MODEL, contents="A red circle", config=image_config()
+    )
+
+    assert images(recorded.seen["image"]) and images(again) == images(recorded.seen["image"])
+
+
+def test_raw_bodies_are_byte_for_byte_and_need_no_key(
+    recorded: Recorded, replay: ReplayServer
+) -> None:
+    replay.rewind()
+    cases = {
+        "raw_text": (GEN, body_for("Raw tides")),
+        "raw_sse": (STREAM + "?alt=sse", body_for("Raw story")),
+        "raw_array": (STREAM, body_for("Raw array")),
+        "bearer": (GEN, body_for("Bearer")),
+    }
+    for name, (path, body) in cases.items():
+        status, headers, data = http(replay.url, path, body)  # no key at all
+        was_status, was_headers, was_data = recorded.seen[name]
+        assert (status, data) == (was_status, was_data), name
+        assert headers["content-type"] == was_headers["content-type"], name
+    assert recorded.seen["raw_sse"][2].count(b"data: ") > 2
+    assert json.loads(recorded.seen["raw_array"][2])[0]["candidates"]
+
+
+def test_a_repeated_request_replays_its_answers_in_order_then_the_last(
+    recorded: Recorded, client: genai.Client
+) -> None:
+    first, second = recorded.seen["repeats"]
+    assert first != second  # temperature 0.9 without a seed varies per call
+    varied = types.GenerateContentConfig(temperature=0.9)
+
+    answers = [
+        client.models.generate_content(model=MODEL, contents="Vary", config=varied).text
+        for _ in range(3)
+    ]
+
+    assert answers == [first, second, second]
+
+
+def test_an_unrecorded_request_names_what_is_missing(
+    recorded: Recorded, replay: ReplayServer, client: genai.Client
+) -> None:
+    with pytest.raises(errors.ClientError) as caught:
+        client.models.generate_content(model=MODEL, contents="Something never recorded here")
+
+    error = caught.value
+    assert error.code == 404 and error.status == "NOT_FOUND"
+    assert "Not recorded" in error.message and "generateContent" in error.message
+    assert MODEL in error.message and "Something never recorded here" in error.message
+    assert str(recorded.folder) in error.message
+    assert replay.misses[-1]["prompt"] == "Something never recorded here"
+
+    with pytest.raises(errors.ClientError, match="streamGenerateContent"):
+        list(client.models.generate_content_stream(model=MODEL, contents="Unrecorded stream"))
+    status, _, data = http(replay.url, STREAM, body_for("Unrecorded array"))
+    assert status == 404 and json.loads(data)[0]["error"]["status"] == "NOT_FOUND"
+
+
+def test_replay_paces_streams_as_recorded(tmp_path: Path) -> None:
+    folder = tmp_path / "paced"
+    with (
+        start_server(port=0, chunk_delay_ms=60, chunk_words=12) as upstream,
+        RecordingProxy(folder, upstream=upstream.url) as proxy,
+        sdk(proxy.url) as recording_client,
+    ):
+        recorded = [
+            c.text
+            for c in recording_client.models.generate_content_stream(
+                model=MODEL, contents="Explain tides"
+            )
+        ]
+    (exchange,) = load_exchanges(folder)
+    offsets = [c["at_s"] for c in exchange.response["chunks"]]
+    assert len(offsets) >= 5 and offsets == sorted(offsets)
+    span = offsets[-1]
+    assert span >= 0.2
+
+    def timed(speed: float) -> tuple[float, list[str | None]]:
+        with ReplayServer(folder, speed=speed) as server, sdk(server.url) as replay_client:
+            started = time.monotonic()
+            texts = [
+                c.text
+                for c in replay_client.models.generate_content_stream(
+                    model=MODEL, contents="Explain tides"
+                )
+            ]
+            return time.monotonic() - started, texts
+
+    paced, paced_texts = timed(1.0)
+    fast, fast_texts = timed(0)
+    assert paced_texts == fast_texts == recorded
+    assert paced >= 0.8 * span
+    assert fast < 0.5 * span
+
+
+def test_cli_records_with_the_environment_key_and_replays(tmp_path: Path) -> None:
+    folder = tmp_path / "cli"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GEMINI_API_KEY": ENV_KEY}
+    env.pop("GOOGLE_API_KEY", None)
+
+    def run(*args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "gemini_offline", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
+
+    def url_of(process: subprocess.Popen[str]) -> str:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"on (http://127\.0\.0\.1:\d+)", line)
+        assert match, line
+        return match.group(1)
+
+    with start_server(port=0, chunk_delay_ms=0) as upstream:
+        proxy = run("--record", str(folder), "--upstream", upstream.url)
+        try:
+            recorded = http(url_of(proxy), GEN, body_for("From the command line"))
+        finally:
+            proxy.terminate()
+            proxy.wait(timeout=10)
+    assert proxy.returncode == 0 and recorded[0] == 200
+    assert all(ENV_KEY.encode() not in p.read_bytes() for p in folder.iterdir())
+
+    replay = run("--replay", str(folder), "--speed", "0")
+    try:
+        replayed = http(url_of(replay), GEN, body_for("From the command line"))
+    finally:
+        replay.terminate()
+        replay.wait(timeout=10)
+    assert replayed[2] == recorded[2]
