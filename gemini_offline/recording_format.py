@@ -416,3 +416,63 @@ def remove_stale_temp_files(directory: Path) -> None:
     for tmp in directory.glob(".*.tmp"):
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _preview(value: Any, limit: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def first_difference(recorded: Any, asked: Any, where: str = "") -> str | None:
+    """Where two JSON values first differ: ``generationConfig.temperature: recorded 0.2,
+    asked 0.9``; None when they are equal."""
+    if isinstance(recorded, dict) and isinstance(asked, dict):
+        for key in sorted(set(recorded) | set(asked)):
+            path = f"{where}.{key}" if where else str(key)
+            if key not in asked:
+                return f"{path}: recorded {_preview(recorded[key])}, not in this request"
+            if key not in recorded:
+                return f"{path}: {_preview(asked[key])} in this request, not recorded"
+            found = first_difference(recorded[key], asked[key], path)
+            if found:
+                return found
+        return None
+    if isinstance(recorded, list) and isinstance(asked, list):
+        for index, (old, new) in enumerate(zip(recorded, asked, strict=False)):
+            found = first_difference(old, new, f"{where}[{index}]")
+            if found:
+                return found
+        if len(recorded) != len(asked):
+            return f"{where or 'body'}: recorded {len(recorded)} items, this request {len(asked)}"
+        return None
+    if recorded == asked and type(recorded) is type(asked):
+        return None
+    return f"{where or 'body'}: recorded {_preview(recorded)}, asked {_preview(asked)}"
+
+
+def _leaves(value: Any, where: str = "") -> set[tuple[str, str]]:
+    if isinstance(value, dict):
+        return {leaf for key, item in value.items() for leaf in _leaves(item, f"{where}.{key}")}
+    if isinstance(value, list):
+        return {leaf for i, item in enumerate(value) for leaf in _leaves(item, f"{where}[{i}]")}
+    return {(where, json.dumps(value, sort_keys=True))}
+
+
+def closest_difference(candidates: list[dict[str, Any]], asked: dict[str, Any]) -> str | None:
+    """How the most similar recorded canonical request (same method and path: the most
+    equal leaf values) differs from ``asked``; None without a candidate."""
+    same_route = [
+        c for c in candidates if c["method"] == asked["method"] and c["path"] == asked["path"]
+    ]
+    if not same_route:
+        return None
+
+    def parts(canonical: dict[str, Any]) -> dict[str, Any]:
+        return {"query": canonical["query"], "body": canonical["body"]}
+
+    wanted = _leaves(parts(asked))
+    best = max(same_route, key=lambda c: len(_leaves(parts(c)) & wanted))
+    found = first_difference(parts(best), parts(asked))
+    if found and found.startswith("body.json."):
+        return found.removeprefix("body.json.")
+    return found

@@ -24,6 +24,7 @@ from .proxy import UPLOAD_URL_HEADERS, rebase_url
 from .recording_format import (
     Exchange,
     canonical_request,
+    closest_difference,
     decode_body,
     describe,
     load_exchanges,
@@ -105,7 +106,10 @@ class ReplayServer(LoopbackServer):
             hint += f", {len(same)} of them {summary['action']}"
             if summary["model"]:
                 hint += f" on {summary['model']}"
-            hint += " with other requests (settings, history or prompt differ)"
+            hint += " with other requests"
+        difference = closest_difference([e.request for e in self.exchanges], canonical)
+        if difference:
+            hint += f"; the closest one differs at {difference}"
         return (
             f"Not recorded: {describe(summary, method)} is not in the recording at "
             f"{self.directory} ({hint}). Record it first with python -m gemini_offline "

@@ -270,6 +270,15 @@ def test_an_unrecorded_request_names_what_is_missing(
     assert status == 404 and json.loads(data)[0]["error"]["status"] == "NOT_FOUND"
 
 
+def test_a_request_that_differs_in_one_setting_says_which(client: genai.Client) -> None:
+    cooler = types.GenerateContentConfig(temperature=0.5)
+
+    with pytest.raises(errors.ClientError) as caught:
+        client.models.generate_content(model=MODEL, contents="Vary", config=cooler)
+
+    assert "generationConfig.temperature: recorded 0.9, asked 0.5" in caught.value.message
+
+
 def test_replay_paces_streams_as_recorded(tmp_path: Path) -> None:
     folder = tmp_path / "paced"
     with (

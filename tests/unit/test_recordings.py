@@ -16,8 +16,10 @@ from gemini_offline.recording_format import (
     RecordingError,
     RecordingWriter,
     canonical_request,
+    closest_difference,
     decode_body,
     encode_body,
+    first_difference,
     load_exchanges,
     model_and_action,
     prompt_preview,
@@ -180,3 +182,20 @@ def test_loading_refuses_what_is_not_a_recording(tmp_path: Path) -> None:
     (tmp_path / MANIFEST).write_text(json.dumps({"format": FORMAT, "version": VERSION + 1}))
     with pytest.raises(RecordingError, match="version"):
         load_exchanges(tmp_path)
+
+
+def test_a_miss_is_explained_by_its_closest_recorded_request() -> None:
+    def canonical(body: object, target: str = PATH) -> dict[str, object]:
+        return canonical_request("POST", target, json.dumps(body).encode())
+
+    warmer = {**BODY, "generationConfig": {"temperature": 0.9, "maxOutputTokens": 64}}
+    other_prompt = {**BODY, "contents": [{"role": "user", "parts": [{"text": "x"}]}]}
+    recorded = [canonical(other_prompt), canonical(BODY), canonical(BODY, "/v1/models")]
+
+    assert closest_difference(recorded, canonical(warmer)) == (
+        "generationConfig.temperature: recorded 0.2, asked 0.9"
+    )
+    assert closest_difference(recorded[2:], canonical(warmer)) is None
+    assert first_difference(other_prompt, other_prompt) is None
+    assert first_difference({"a": [1, 2]}, {"a": [1]}) == "a: recorded 2 items, this request 1"
+    assert first_difference({"a": 1}, {"b": 1}) == "a: recorded 1, not in this request"
