@@ -185,13 +185,13 @@ def draw_seed(req: GenerateRequest, next_count: Callable[[], int]) -> int | None
 
 
 def plan_image_parts(
-    req: GenerateRequest, seed: int | None = None, *, realistic: bool = False
+    req: GenerateRequest, seed: int | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """The answer parts of an image reply, and the IMAGE tokens they cost.
 
-    ``seed`` (from :func:`draw_seed`) drives generated pictures; edits ignore it. With
-    ``realistic`` the pictures come in the model's own format (JPEG for Gemini 3 Pro
-    Image), else always PNG.
+    ``seed`` (from :func:`draw_seed`) drives generated pictures; edits ignore it. The
+    pictures come in the model's own format (JPEG for Gemini 3 Pro Image, else PNG);
+    ``[[image-mime:…]]`` overrides it.
     """
     spec = req.model.image
     assert spec is not None
@@ -211,7 +211,7 @@ def plan_image_parts(
     for text, picture in zip(texts, pngs, strict=True):
         if with_text and text:
             parts.append({"text": text})
-        if realistic and spec.mime_type != "image/png" and req.directives.image_mime is None:
+        if spec.mime_type != "image/png" and req.directives.image_mime is None:
             data = encode(picture, spec.mime_type, quality=90)
             parts.append({"inlineData": {"mimeType": spec.mime_type, "data": _b64(data)}})
             continue

@@ -36,8 +36,7 @@ class ImageOutput:
     max_input_images: int = 14
     #: Gemini 3 image models sign the first part and every image part (``thoughtSignature``).
     thought_signatures: bool = True
-    #: The type the real model sends its pictures as (Gemini 3 Pro Image sends JPEG); used
-    #: by a ``realistic`` server, which otherwise always sends PNG.
+    #: The type the real model sends its pictures as (Gemini 3 Pro Image sends JPEG).
     mime_type: str = "image/png"
 
 

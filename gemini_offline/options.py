@@ -13,7 +13,6 @@ ENV_DEFAULTS: dict[str, tuple[str, float]] = {
     "timeout_sleep_s": ("GEMINI_OFFLINE_TIMEOUT_SLEEP_S", 600),
     "retry_delay_s": ("GEMINI_OFFLINE_RETRY_DELAY_S", 1),
     "connection_timeout_s": ("GEMINI_OFFLINE_CONNECTION_TIMEOUT_S", 60),
-    "realistic": ("GEMINI_OFFLINE_REALISTIC", 0),
 }
 
 
@@ -36,17 +35,9 @@ class ServerOptions:
     #: A connection that sends nothing for this long — a half-sent request, or an idle
     #: keep-alive between requests — is closed (0: never). Read when a connection opens.
     connection_timeout_s: float = 60
-    #: Replies as the real API gives them (tests/fixtures/wire): ``content: {}`` on SAFETY
-    #: and NO_IMAGE, no content on RECITATION, thoughts counted within maxOutputTokens (and
-    #: ``content: {"role": "model"}`` with MAX_TOKENS when thinking spends it all), and an
-    #: unset temperature sampled as the default 1.0 (replies vary between calls).
-    #: ``GEMINI_OFFLINE_REALISTIC=1``. Off by default for now: older tests pin the earlier,
-    #: simplified shapes (deterministic replies with temperature unset, partial RECITATION
-    #: text, thoughts outside the token cap).
-    realistic: bool = False
 
     @classmethod
-    def resolve(cls, **overrides: float | bool | None) -> ServerOptions:
+    def resolve(cls, **overrides: float | None) -> ServerOptions:
         """Options from keyword arguments, else ``GEMINI_OFFLINE_*`` env vars, else defaults."""
         values: dict[str, float] = {}
         for f in fields(cls):
@@ -62,5 +53,4 @@ class ServerOptions:
                 raise ValueError(f"{f.name} must not be negative, got {value}")
             values[f.name] = value
         words = max(1, int(values.pop("chunk_words")))
-        realistic = bool(values.pop("realistic"))
-        return cls(chunk_words=words, realistic=realistic, **values)
+        return cls(chunk_words=words, **values)

@@ -431,11 +431,8 @@ def _check_model_features(
         raise invalid_argument(FORCED_FC_JSON_MESSAGE)
     count = config.get("candidateCount")
     if not model.multiple_candidates and isinstance(count, (int, float)) and count > 1:
-        # Reported as "Multiple candidates is not enabled for this model" for the image
-        # models; given as a field violation here so the field is named as well.
-        violations = Violations()
-        violations.add("generation_config.candidate_count", MULTIPLE_CANDIDATES_MESSAGE)
-        violations.raise_if_any()
+        # As reported against the real image models: a plain message, no details.
+        raise invalid_argument(MULTIPLE_CANDIDATES_MESSAGE)
 
 
 def _check_safety(settings: Any, v: Violations) -> None:

@@ -23,11 +23,10 @@ from .request import GenerateRequest, text_of
 from .text import Variation, compose_answer, compose_thoughts
 from .tokens import count_prompt, count_tokens, modality_details, truncate_to_tokens
 
-#: Finish reasons whose candidate keeps part of its text; all others come with no content.
-PARTIAL_FINISHES = frozenset({"RECITATION", "OTHER", "CONTINUATION", "MAX_TOKENS"})
-#: With ``realistic``: RECITATION sends no content at all (wire/generate_finish_recitation_…).
-REALISTIC_PARTIAL_FINISHES = PARTIAL_FINISHES - {"RECITATION"}
-#: With ``realistic``: finishes whose candidate carries ``content: {}`` and nothing else
+#: Finish reasons whose candidate keeps part of its text; all others come with no content
+#: (RECITATION sends none at all: wire/generate_finish_recitation_no_content_….json).
+PARTIAL_FINISHES = frozenset({"OTHER", "CONTINUATION", "MAX_TOKENS"})
+#: Finishes whose candidate carries ``content: {}`` and nothing else
 #: (wire/generate_finish_safety_gemini-1.5-flash.json; NO_IMAGE as reported for images).
 EMPTY_OBJECT_FINISHES = frozenset({"SAFETY", "NO_IMAGE"})
 RATED_CATEGORIES = (
@@ -55,7 +54,7 @@ class Candidate:
     text: str | None = None
     finish: str = "STOP"
     signature: str | None = None
-    #: Extra candidate fields such as safetyRatings or citationMetadata.
+    #: Extra candidate fields such as safetyRatings.
     extra: dict[str, Any] = field(default_factory=dict)
     #: Answer parts of an image reply (text and inlineData, signatures included); when set,
     #: they replace ``text``.
@@ -91,9 +90,6 @@ class Reply:
     candidates: list[Candidate] = field(default_factory=list)
     block: str | None = None
     response_id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
-    #: Stream an image reply as the real API does: the image chunk, then an empty text
-    #: chunk carrying finishReason.
-    realistic: bool = False
 
     def usage(
         self, candidates_tokens: int, thoughts_tokens: int, image_tokens: int | None = None
@@ -167,10 +163,11 @@ class Reply:
         if self.block:
             return [self.body()]
         pieces = [_pieces(c, chunk_words) for c in self.candidates]
-        if self.realistic:
-            for c, own in zip(self.candidates, pieces, strict=True):
-                if c.images():
-                    own.append({"text": ""})
+        # An image reply streams as the real API sends it: the image chunk, then an empty
+        # text chunk carrying finishReason.
+        for c, own in zip(self.candidates, pieces, strict=True):
+            if c.images():
+                own.append({"text": ""})
         steps = max([len(p) for p in pieces] + [1])
         answer_so_far = [0] * len(self.candidates)
         images_so_far = 0
@@ -314,27 +311,22 @@ def variation_for(
     index: int,
     h: int,
     next_count: Callable[[], int],
-    *,
-    realistic: bool = False,
 ) -> Variation:
     """Pick the variation of candidate ``index``.
 
     temperature 0 always gives the same text; a ``seed`` gives text reproducible per seed;
     an explicit temperature > 0 without a seed varies per call (a per-caller counter).
-    An unset temperature is the model's default 1.0 with ``realistic`` (it varies per call
-    too); otherwise it stays deterministic, though candidates still differ from each other.
+    An unset temperature is the model's default 1.0, so it varies per call too.
     """
     temperature = req.temperature
-    if temperature is None and realistic:
+    if temperature is None:
         temperature = DEFAULT_TEMPERATURE
     if temperature == 0:
         return Variation(0, h)
     if req.seed is not None:
         return Variation(req.seed + index, h ^ (req.seed * 0x9E3779B1))
-    if temperature is not None:
-        n = next_count()
-        return Variation(n, h ^ n)
-    return Variation(index, h)
+    n = next_count()
+    return Variation(n, h ^ n)
 
 
 def _signature(h: int, index: int, rotation: int) -> str:
@@ -377,30 +369,28 @@ def plan_candidate(
     index: int,
     h: int,
     next_count: Callable[[], int],
-    *,
-    realistic: bool = False,
 ) -> Candidate:
     """Plan one candidate: thoughts, text, finish reason.
 
-    With ``realistic``, thoughts and answer share ``maxOutputTokens`` as on the real API:
+    Thoughts and answer share ``maxOutputTokens`` as on the real API:
     when thinking reaches the cap, the candidate finishes MAX_TOKENS with
     ``content: {"role": "model"}`` and no answer (wire/…no_parts_gemini-2.5-pro.json).
     """
-    variation = variation_for(req, index, h, next_count, realistic=realistic)
+    variation = variation_for(req, index, h, next_count)
     c = Candidate(index)
     limit = req.max_output_tokens
     thinking_spent_all = False
     if req.thinking.active:
         thoughts = _cap_thoughts(compose_thoughts(req), req.thinking.budget)
         c.thought_tokens = count_tokens("\n\n".join(thoughts))
-        if realistic and limit is not None and c.thought_tokens >= limit:
+        if limit is not None and c.thought_tokens >= limit:
             thoughts, c.thought_tokens = _spend_on_thinking(thoughts, limit), limit
             thinking_spent_all = True
         if req.thinking.include:
             c.thoughts = thoughts
             c.signature = _signature(h, index, variation.rotation)
     text, _ = cut_at_stop(compose_answer(req, variation), req.stop_sequences)
-    if realistic and limit is not None:
+    if limit is not None:
         limit -= c.thought_tokens
     if thinking_spent_all:
         text, c.finish, c.signature = "", "MAX_TOKENS", None
@@ -408,35 +398,22 @@ def plan_candidate(
     elif limit is not None and count_tokens(text) > limit:
         text, c.finish = truncate_to_tokens(text, limit), "MAX_TOKENS"
     directive = req.directives.finish
-    partial = REALISTIC_PARTIAL_FINISHES if realistic else PARTIAL_FINISHES
     if directive and directive != "STOP":
         c.finish = directive
         c.empty_content = None
-        if directive in partial:
+        if directive in PARTIAL_FINISHES:
             text = truncate_to_tokens(text, max(1, count_tokens(text) * 2 // 5))
-            if directive == "RECITATION":
-                c.extra["citationMetadata"] = {
-                    "citationSources": [
-                        {
-                            "startIndex": 0,
-                            "endIndex": len(text),
-                            "uri": "https://example.com/simulated-source",
-                        }
-                    ]
-                }
         else:
             text, c.thoughts, c.signature = "", [], None
             if directive == "SAFETY":
                 c.extra["safetyRatings"] = _safety_blocked()
-            if realistic and directive in EMPTY_OBJECT_FINISHES:
+            if directive in EMPTY_OBJECT_FINISHES:
                 c.empty_content = {}
     c.text = text
     return c
 
 
-def plan_image_candidate(
-    req: GenerateRequest, h: int, next_count: Callable[[], int], *, realistic: bool = False
-) -> Candidate:
+def plan_image_candidate(req: GenerateRequest, h: int, next_count: Callable[[], int]) -> Candidate:
     """Plan the one candidate of an image model asked for IMAGE output.
 
     ``[[finish:X]]`` works as for text (NO_IMAGE, IMAGE_SAFETY, … give no content);
@@ -448,9 +425,9 @@ def plan_image_candidate(
     sign = spec is not None and spec.thought_signatures
     directive = req.directives.finish
     if directive and directive != "STOP":
-        return plan_candidate(req, 0, h, next_count, realistic=realistic)
+        return plan_candidate(req, 0, h, next_count)
     if req.directives.text_only:
-        c = plan_candidate(req, 0, h, next_count, realistic=realistic)
+        c = plan_candidate(req, 0, h, next_count)
         if c.text:
             c.parts = [_answer_part(c.text, _signature(h, 0, 1000) if sign else None)]
         return c
@@ -460,7 +437,7 @@ def plan_image_candidate(
         c.thought_tokens = count_tokens("\n\n".join(thoughts))
         if req.thinking.include:
             c.thoughts = thoughts
-    parts, c.image_tokens = plan_image_parts(req, draw_seed(req, next_count), realistic=realistic)
+    parts, c.image_tokens = plan_image_parts(req, draw_seed(req, next_count))
     if sign:
         for i, part in enumerate(parts):
             if i == 0 or "inlineData" in part:
@@ -469,21 +446,16 @@ def plan_image_candidate(
     return c
 
 
-def plan_reply(
-    req: GenerateRequest, next_count: Callable[[], int], *, realistic: bool = False
-) -> Reply:
-    """Plan the whole reply for a validated request (``realistic``: see ServerOptions)."""
+def plan_reply(req: GenerateRequest, next_count: Callable[[], int]) -> Reply:
+    """Plan the whole reply for a validated request."""
     prompt_tokens = count_prompt(req.contents, req.system_instruction)
-    reply = Reply(req.model.served_id, prompt_tokens, realistic=realistic)
+    reply = Reply(req.model.served_id, prompt_tokens)
     if req.directives.block:
         reply.block = req.directives.block
         return reply
     h = content_hash(req)
     if req.image_output:
-        reply.candidates = [plan_image_candidate(req, h, next_count, realistic=realistic)]
+        reply.candidates = [plan_image_candidate(req, h, next_count)]
         return reply
-    reply.candidates = [
-        plan_candidate(req, i, h, next_count, realistic=realistic)
-        for i in range(req.candidate_count)
-    ]
+    reply.candidates = [plan_candidate(req, i, h, next_count) for i in range(req.candidate_count)]
     return reply

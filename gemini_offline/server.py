@@ -218,7 +218,6 @@ def start_server(
     timeout_sleep_s: float | None = None,
     retry_delay_s: float | None = None,
     connection_timeout_s: float | None = None,
-    realistic: bool | None = None,
     record: bool = False,
 ) -> OfflineServer:
     """Start an :class:`OfflineServer` in a daemon thread and return it, already listening.
@@ -233,7 +232,6 @@ def start_server(
         timeout_sleep_s=timeout_sleep_s,
         retry_delay_s=retry_delay_s,
         connection_timeout_s=connection_timeout_s,
-        realistic=realistic,
     )
     return OfflineServer(host, port, options=options, record=record).start()
 
@@ -544,7 +542,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._apply_faults(d, model.id, action, raw)
         if d.transport == "midstream" and not stream:
             raise ApiError(500, midstream_error_body()["error"]["message"], "INTERNAL")
-        reply = plan_reply(req, self.caller.next_count, realistic=app.options.realistic)
+        reply = plan_reply(req, self.caller.next_count)
         if stream and not sse:
             # Without alt=sse the real API streams one JSON array of the same chunks.
             self._send_json_array(reply.events(app.options.chunk_words), d.transport)

@@ -109,7 +109,7 @@ def chat_request() -> GenerateRequest:
         text_content("model", "Two dogs! Lovely."),
     ]
     return build_chat_request(
-        GenerationSettings(),
+        GenerationSettings(temperature=0),
         history,
         text_content("user", "How many paws are in my house?"),
         stream=False,
@@ -132,10 +132,12 @@ TEXT_CASES = {
     "thoughts": lambda: build_request(
         GenerationSettings(thinking_budget=512, include_thoughts=True), "Why is the sky blue?"
     ),
-    "stream": lambda: build_request(GenerationSettings(), "Explain how AI works", stream=True),
+    "stream": lambda: build_request(
+        GenerationSettings(temperature=0), "Explain how AI works", stream=True
+    ),
     "chat": chat_request,
     "chat_stream": lambda: build_chat_request(
-        GenerationSettings(),
+        GenerationSettings(temperature=0),
         [text_content("user", "Hello"), text_content("model", "Hi!")],
         text_content("user", "I have 2 dogs in my house."),
     ),
@@ -274,7 +276,8 @@ def test_curl_snippets_run(case, gemini, snippet_env, tmp_path):
 def test_curl_with_an_image_base64_encodes_it_in_the_shell(gemini, snippet_env, tmp_path, srv):
     store = ImageStore()
     organ = store.add(png((120, 60, 20)), "image/png")
-    req = build_request(GenerationSettings(), "Tell me about this instrument", [_attachment(organ)])
+    settings = GenerationSettings(temperature=0)
+    req = build_request(settings, "Tell me about this instrument", [_attachment(organ)])
     answer, _ = app_text(gemini, req)
     write_bundle(req, tmp_path)
     out = run(["bash", "gemini_request.sh"], tmp_path, snippet_env)

@@ -1,6 +1,6 @@
 """Reply shapes as the real API sends them, through the real SDK.
 
-A server with ``realistic=True`` (GEMINI_OFFLINE_REALISTIC=1) gives the recorded shapes:
+The server gives the recorded shapes:
 ``content: {}`` on SAFETY and NO_IMAGE, no content on RECITATION, thoughts and answer
 sharing ``maxOutputTokens`` (``content: {"role": "model"}`` with MAX_TOKENS when thinking
 spends it all) and temperature 1.0 when unset. The last tests feed the recorded bodies in
@@ -37,7 +37,7 @@ PROMPT = "Explain how photosynthesis works"
 
 @pytest.fixture(scope="module")
 def real() -> Iterator[OfflineServer]:
-    server = start_server(port=0, chunk_delay_ms=0, realistic=True, record=True)
+    server = start_server(port=0, chunk_delay_ms=0, record=True)
     yield server
     server.stop()
 
@@ -47,16 +47,6 @@ def rc(real: OfflineServer) -> Iterator[genai.Client]:
     c = sdk_client(real)
     yield c
     c.close()
-
-
-@pytest.fixture(scope="module")
-def simple() -> Iterator[genai.Client]:
-    """The SDK against a server with the earlier, simplified shapes (realistic=False)."""
-    server = start_server(port=0, chunk_delay_ms=0, realistic=False)
-    c = sdk_client(server)
-    yield c
-    c.close()
-    server.stop()
 
 
 def generate(
@@ -220,11 +210,6 @@ def test_variation_counters_are_per_caller(real: OfflineServer) -> None:
 
     # Two fresh callers see the same sequence: one visitor's traffic never shifts another's.
     assert texts("caller-a-shapes") == texts("caller-b-shapes")
-
-
-def test_without_realistic_unset_temperature_stays_deterministic(simple: genai.Client) -> None:
-    # Without realistic=True the earlier behaviour stays (older tests rely on it).
-    assert generate(simple).text == generate(simple).text
 
 
 # -- -latest aliases ----------------------------------------------------------------------
@@ -396,16 +381,16 @@ def test_blocked_prompt_reads_like_the_recorded_one(
 
 
 def test_the_shape_comparison_tells_shapes_apart(
-    simple: genai.Client, recorded: ThreadingHTTPServer
+    rc: genai.Client, recorded: ThreadingHTTPServer
 ) -> None:
-    # The default (non-realistic) server still omits content on SAFETY: the comparison
-    # must see that difference, or the tests above prove nothing.
+    # SAFETY sends "content": {}, RECITATION no content at all: the comparison must see
+    # that difference, or the tests above prove nothing.
     real_reply = through_sdk(
         recorded, wire_json("generate_finish_safety_gemini-1.5-flash.json"), TEXT_MODEL
     )
-    simplified = generate(simple, "Explain tides [[finish:SAFETY]]")
+    other = generate(rc, "Explain tides [[finish:RECITATION]]")
 
-    assert shape(simplified) != shape(real_reply)
+    assert shape(other) != shape(real_reply)
 
 
 # -- images and streams -------------------------------------------------------------------

@@ -22,8 +22,10 @@ def stream(client: genai.Client, contents=PROMPT, model: str = MODEL, **config):
 def test_chunks_concatenate_to_the_non_streamed_text(
     client: genai.Client, srv: OfflineServer
 ) -> None:
-    chunks = stream(client)
-    whole = client.models.generate_content(model=MODEL, contents=PROMPT).text
+    chunks = stream(client, temperature=0)
+    whole = client.models.generate_content(
+        model=MODEL, contents=PROMPT, config=types.GenerateContentConfig(temperature=0)
+    ).text
 
     assert len(chunks) > 5
     assert "".join(c.text or "" for c in chunks) == whole
@@ -76,7 +78,10 @@ def test_thoughts_stream_first_as_their_own_chunks(client: genai.Client) -> None
 
 
 def test_streamed_max_output_tokens_ends_with_max_tokens(client: genai.Client) -> None:
-    chunks = stream(client, max_output_tokens=10)
+    # Thinking off: thoughts would share the cap (see test_offline_shapes.py).
+    chunks = stream(
+        client, max_output_tokens=10, thinking_config=types.ThinkingConfig(thinking_budget=0)
+    )
 
     assert count_tokens("".join(c.text for c in chunks)) == 10
     assert chunks[-1].candidates[0].finish_reason == types.FinishReason.MAX_TOKENS
@@ -86,7 +91,8 @@ def test_chunk_delay_paces_the_stream(client: genai.Client, srv: OfflineServer) 
     srv.options.chunk_delay_ms = 30
     try:
         started = time.perf_counter()
-        chunks = stream(client, max_output_tokens=15)
+        off = types.ThinkingConfig(thinking_budget=0)
+        chunks = stream(client, max_output_tokens=15, thinking_config=off)
         elapsed = time.perf_counter() - started
     finally:
         srv.options.chunk_delay_ms = 0

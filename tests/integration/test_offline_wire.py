@@ -159,7 +159,10 @@ def test_cli_starts_prints_its_url_and_answers(tmp_path: Path) -> None:
 
 
 def test_stream_without_alt_sse_is_one_json_array_of_chunks(srv: OfflineServer) -> None:
-    body = {"contents": [{"role": "user", "parts": [{"text": "Explain tides"}]}]}
+    body = {
+        "contents": [{"role": "user", "parts": [{"text": "Explain tides"}]}],
+        "generationConfig": {"temperature": 0},
+    }
 
     _, whole = raw_call(srv, f"/v1/models/{MODEL}:generateContent", body)
     status, chunks = raw_call(srv, f"/v1/models/{MODEL}:streamGenerateContent", body)

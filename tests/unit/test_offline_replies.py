@@ -45,7 +45,8 @@ def test_stream_events_add_up_to_the_body() -> None:
     assert body["candidates"][0]["content"]["parts"][1]["thoughtSignature"]
 
 
-def test_unset_temperature_is_deterministic_but_candidates_differ() -> None:
+def test_unset_temperature_follows_the_callers_counter_and_candidates_differ() -> None:
+    # Unset is the default 1.0: each call takes the next count, so a fresh counter repeats.
     first, again = plan(candidateCount=3), plan(candidateCount=3)
 
     assert texts(first) == texts(again)
@@ -70,19 +71,20 @@ def test_thinking_budget_caps_thought_tokens() -> None:
 
 
 def test_max_tokens_and_stop_sequences() -> None:
-    full = texts(plan())[0]
+    full = texts(plan(temperature=0))[0]
 
-    capped = plan(maxOutputTokens=7).candidates[0]
+    off = {"thinkingBudget": 0}  # thoughts would share the cap
+    capped = plan(maxOutputTokens=7, thinkingConfig=off).candidates[0]
     assert (count_tokens(capped.text), capped.finish) == (7, "MAX_TOKENS")
     assert cut_at_stop("one two three two", ["three", "two"]) == ("one ", True)
     assert cut_at_stop("abc", ["x"]) == ("abc", False)
     word = full.split()[5]
-    assert texts(plan(stopSequences=[word]))[0] == full[: full.index(word)]
+    assert texts(plan(stopSequences=[word], temperature=0))[0] == full[: full.index(word)]
 
 
 def test_finish_and_block_directives() -> None:
     safety = plan("Explain tides [[finish:SAFETY]]").body()["candidates"][0]
-    assert "content" not in safety and safety["finishReason"] == "SAFETY"
+    assert safety["content"] == {} and safety["finishReason"] == "SAFETY"
 
     prompt = "Explain tides [[block:OTHER]]"
     blocked = plan(prompt).body()

@@ -1,11 +1,8 @@
-"""The realistic switch: GEMINI_OFFLINE_REALISTIC and what it changes in a planned reply."""
+"""Reply shapes as recorded, in a planned reply; the known request fields."""
 
 from __future__ import annotations
 
-import pytest
-
 from gemini_offline.models import find_model
-from gemini_offline.options import ServerOptions
 from gemini_offline.request import parse_generate_request
 from gemini_offline.responses import plan_reply
 from gemini_offline.wire_fields import request_spec, unknown_fields
@@ -16,15 +13,7 @@ def plan(prompt: str = "Explain tides", model: str = "gemini-2.5-flash", **confi
     assert spec is not None
     body = {"contents": [{"role": "user", "parts": [{"text": prompt}]}], "generationConfig": config}
     counter = iter(range(1, 100))
-    return plan_reply(parse_generate_request(body, spec), lambda: next(counter), realistic=True)
-
-
-def test_the_switch_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GEMINI_OFFLINE_REALISTIC", raising=False)
-    assert ServerOptions.resolve().realistic is False
-    monkeypatch.setenv("GEMINI_OFFLINE_REALISTIC", "1")
-    assert ServerOptions.resolve().realistic is True
-    assert ServerOptions.resolve(realistic=False).realistic is False
+    return plan_reply(parse_generate_request(body, spec), lambda: next(counter))
 
 
 def test_safety_sends_an_empty_content_object_and_recitation_none() -> None:
