@@ -158,7 +158,7 @@ class _ProxyHandler(QuietHandler):
 
     def handle_exchange(self, method: str, raw: bytes) -> None:
         proxy = self.proxy
-        canonical = canonical_request(method, self.path, raw)
+        canonical = canonical_request(method, self.path, raw, dict(self.headers.items()))
         secrets, has_key = self._credentials()
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _NOT_FORWARDED}
         fallback = proxy.fallback_key()

@@ -21,10 +21,11 @@ Each exchange file (``version`` 1)::
                   "chunks": [{"at_s": 0.25, "text": "data: {…}\\r\\n\\r\\n"}, …]}}
 
 ``request`` *is* the canonical request: method, path, query without ``key``/auth (sorted),
-and the body — parsed JSON (hashed with sorted keys, so key order and whitespace do not
+the body — parsed JSON (hashed with sorted keys, so key order and whitespace do not
 matter), ``{"sha256", "size"}`` for a non-JSON body (an upload's bytes are not kept), or
-null. Headers are never part of it and never stored. The hash is recomputed from
-``request`` when a recording is loaded, so a hand-edited request still matches.
+null — and, for a file upload only, its ``x-goog-upload-*`` headers. No other header is
+ever part of it or stored. The hash is recomputed from ``request`` when a recording is
+loaded, so a hand-edited request still matches.
 
 A unary ``response`` has ``"body": {"lines": [...]}`` (the UTF-8 text split on ``\\n``,
 exact once re-joined) or ``{"base64": …}``; a stream has ``chunks``, each as it arrived
@@ -47,6 +48,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,8 @@ DROPPED_RESPONSE_HEADERS = frozenset(
         "server-timing",
     }
 )
+#: Request headers that are part of the canonical request (the resumable-upload protocol).
+UPLOAD_HEADER_PREFIX = "x-goog-upload-"
 REDACTED = "REDACTED"
 #: Shorter strings are not scrubbed from responses (they would match ordinary text).
 MIN_SECRET_LENGTH = 8
@@ -96,10 +100,17 @@ def canonical_body(raw: bytes) -> dict[str, Any] | None:
         return {"sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw)}
 
 
-def canonical_request(method: str, target: str, raw_body: bytes = b"") -> dict[str, Any]:
+def canonical_request(
+    method: str,
+    target: str,
+    raw_body: bytes = b"",
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """The parts of a request that decide its answer, without any credential.
 
     ``target`` is the request line's path and query (``/v1/models/m:x?alt=sse&key=…``).
+    Of the ``headers`` only the resumable-upload ones (``x-goog-upload-command``,
+    ``-offset``, ``-protocol``, …) count, under ``"headers"``, and only when present.
     """
     url = urlsplit(target)
     query = sorted(
@@ -107,12 +118,20 @@ def canonical_request(method: str, target: str, raw_body: bytes = b"") -> dict[s
         for name, value in parse_qsl(url.query, keep_blank_values=True)
         if name.lower() not in SECRET_QUERY
     )
-    return {
+    canonical: dict[str, Any] = {
         "method": method.upper(),
         "path": unquote(url.path) or "/",
         "query": query,
         "body": canonical_body(raw_body),
     }
+    upload = {
+        name.lower(): value.strip()
+        for name, value in (headers or {}).items()
+        if name.lower().startswith(UPLOAD_HEADER_PREFIX)
+    }
+    if upload:
+        canonical["headers"] = dict(sorted(upload.items()))
+    return canonical
 
 
 def request_hash(canonical: dict[str, Any]) -> str:
@@ -468,7 +487,7 @@ def closest_difference(candidates: list[dict[str, Any]], asked: dict[str, Any]) 
         return None
 
     def parts(canonical: dict[str, Any]) -> dict[str, Any]:
-        return {"query": canonical["query"], "body": canonical["body"]}
+        return {k: canonical.get(k) for k in ("query", "headers", "body")}
 
     wanted = _leaves(parts(asked))
     best = max(same_route, key=lambda c: len(_leaves(parts(c)) & wanted))

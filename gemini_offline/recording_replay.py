@@ -126,7 +126,7 @@ class _ReplayHandler(QuietHandler):
     def handle_exchange(self, method: str, raw: bytes) -> None:
         arrived = time.monotonic()
         replay = self.replay
-        canonical = canonical_request(method, self.path, raw)
+        canonical = canonical_request(method, self.path, raw, dict(self.headers.items()))
         exchange = replay.answer_for(request_hash(canonical))
         if exchange is None:
             path, _, query = self.path.partition("?")

@@ -7,17 +7,22 @@ stopped, the same calls against a :class:`ReplayServer` must give the same bytes
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -354,3 +359,73 @@ def test_cli_records_with_the_environment_key_and_replays(tmp_path: Path) -> Non
         replay.terminate()
         replay.wait(timeout=10)
     assert replayed[2] == recorded[2]
+
+
+class _FilesStub(BaseHTTPRequestHandler):
+    """The Files API's resumable upload, as the real API speaks it: ``start`` answers an
+    ``x-goog-upload-url`` with a random upload id, ``upload, finalize`` the File."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        data = self.rfile.read(int(self.headers.get("content-length") or 0))
+        start = self.headers.get("x-goog-upload-command") == "start"
+        if start and self.headers.get("x-goog-api-key") != KEY:  # the upload id authorizes
+            self._reply(403, b'{"error": {"code": 403, "status": "PERMISSION_DENIED"}}', {})
+        elif start:
+            url = (
+                f"http://{self.headers['host']}/upload/v1/files"
+                f"?upload_id={uuid.uuid4().hex}&upload_protocol=resumable"
+            )
+            self._reply(200, b"", {"x-goog-upload-url": url, "x-goog-upload-status": "active"})
+        else:
+            digest = hashlib.sha256(data).digest()
+            file = {
+                "name": f"files/{digest.hex()[:12]}",
+                "mimeType": "text/plain",
+                "sizeBytes": str(len(data)),
+                "sha256Hash": base64.b64encode(digest).decode(),
+                "state": "ACTIVE",
+            }
+            headers = {"x-goog-upload-status": "final", "content-type": "application/json"}
+            self._reply(200, json.dumps({"file": file}).encode(), headers)
+
+    def _reply(self, code: int, data: bytes, headers: dict[str, str]) -> None:
+        self.send_response(code)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_a_file_upload_records_and_replays(tmp_path: Path) -> None:
+    folder = tmp_path / "upload"
+    stub = ThreadingHTTPServer(("127.0.0.1", 0), _FilesStub)
+    threading.Thread(target=stub.serve_forever, daemon=True).start()
+    try:
+        upstream = f"http://127.0.0.1:{stub.server_port}"
+        with RecordingProxy(folder, upstream=upstream) as proxy, sdk(proxy.url) as client:
+            uploaded = client.files.upload(
+                file=io.BytesIO(b"notes for the demo"), config={"mime_type": "text/plain"}
+            )
+    finally:
+        stub.shutdown()
+        stub.server_close()
+    assert uploaded.size_bytes == 18 and uploaded.state == "ACTIVE"
+    start, finish = load_exchanges(folder)
+    assert start.request["headers"]["x-goog-upload-command"] == "start"
+    assert finish.request["body"]["size"] == 18  # the bytes' digest, not the bytes
+
+    with ReplayServer(folder, speed=0) as server, sdk(server.url, "any") as client:
+        again = client.files.upload(
+            file=io.BytesIO(b"notes for the demo"), config={"mime_type": "text/plain"}
+        )
+        assert dump(again) == dump(uploaded)
+        with pytest.raises(errors.ClientError, match="Not recorded"):
+            client.files.upload(
+                file=io.BytesIO(b"other notes, other size"), config={"mime_type": "text/plain"}
+            )

@@ -79,6 +79,18 @@ def test_query_order_does_not_matter_but_every_meaningful_part_does() -> None:
     assert digest("GET", PATH) != digest("POST", PATH)
 
 
+def test_only_the_upload_protocol_headers_count() -> None:
+    secret = {"x-goog-api-key": "AIzaSecret", "Authorization": "Bearer t", "User-Agent": "a"}
+    plain = canonical_request("POST", PATH, b"{}", secret)
+    start = canonical_request(
+        "POST", "/upload/v1/files", b"{}", {**secret, "X-Goog-Upload-Command": "start"}
+    )
+
+    assert "headers" not in plain and plain == canonical_request("POST", PATH, b"{}")
+    assert start["headers"] == {"x-goog-upload-command": "start"}
+    assert "AIzaSecret" not in json.dumps(start)
+
+
 def test_non_json_bodies_are_hashed_not_stored() -> None:
     canonical = canonical_request("POST", "/upload/v1beta/files?upload_id=1", b"\x89PNG\x00\xff")
 
