@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import threading
 import time
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -51,6 +52,8 @@ _NOT_FORWARDED = frozenset(
 )
 #: Upstream read size for streams: each read is forwarded (and recorded) at once.
 _READ_SIZE = 65536
+#: Upstream connections kept alive between requests (TLS handshakes are slow).
+MAX_IDLE_CONNECTIONS = 8
 #: Headers carrying an upload URL on the upstream's host, rewritten to the proxy's.
 UPLOAD_URL_HEADERS = frozenset({"x-goog-upload-url", "location"})
 
@@ -106,6 +109,8 @@ class RecordingProxy(LoopbackServer):
         self.timeout_s = timeout_s
         self.writer = RecordingWriter(directory, upstream=self.upstream)
         self.directory = self.writer.directory
+        self._idle: list[http.client.HTTPConnection] = []
+        self._idle_lock = threading.Lock()
         self.handler = _ProxyHandler
         super().__init__(host, port)
 
@@ -116,6 +121,29 @@ class RecordingProxy(LoopbackServer):
 
     def fallback_key(self) -> str | None:
         return self._api_key or env_api_key()
+
+    def checkout(self) -> tuple[http.client.HTTPConnection, bool]:
+        """An idle upstream connection (and True), or a new one (and False)."""
+        with self._idle_lock:
+            if self._idle:
+                return self._idle.pop(), True
+        return self.connect(), False
+
+    def checkin(self, conn: http.client.HTTPConnection) -> None:
+        """Keep a connection whose response was read to the end for the next request."""
+        with self._idle_lock:
+            if not self.stopping and len(self._idle) < MAX_IDLE_CONNECTIONS:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def stop(self) -> None:
+        """Stop serving and close every upstream connection kept alive."""
+        super().stop()
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
 
     def connect(self) -> http.client.HTTPConnection:
         parts = self._upstream_parts
@@ -173,11 +201,21 @@ class _ProxyHandler(QuietHandler):
         target = proxy.upstream_path + self.path
         # Numbered on arrival, so repeated identical requests replay in the order sent.
         order = proxy.writer.reserve(request_hash(canonical))
-        conn = proxy.connect()
-        started = time.monotonic()
+        conn, reused = proxy.checkout()
         try:
-            conn.request(method, target, body=raw or None, headers=headers)
-            response = conn.getresponse()
+            started = time.monotonic()
+            try:
+                conn.request(method, target, body=raw or None, headers=headers)
+                response = conn.getresponse()
+            except (OSError, http.client.HTTPException):
+                if not reused:
+                    raise
+                # An idle keep-alive connection the upstream had closed: once more, afresh.
+                conn.close()
+                conn = proxy.connect()
+                started = time.monotonic()
+                conn.request(method, target, body=raw or None, headers=headers)
+                response = conn.getresponse()
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
             logger.warning("gemini_offline proxy: upstream %s unreachable: %s", proxy.upstream, exc)
@@ -191,8 +229,13 @@ class _ProxyHandler(QuietHandler):
             return
         try:
             self._relay(canonical, response, started, secrets, order)
-        finally:
+        except BaseException:
             conn.close()
+            raise
+        if response.will_close or not response.isclosed():
+            conn.close()
+        else:
+            proxy.checkin(conn)
 
     def _relay(
         self,
@@ -220,42 +263,47 @@ class _ProxyHandler(QuietHandler):
             "headers_after_s": round(headers_after, 4),
             "stream": stream,
         }
-        if stream:
-            self.send_response(response.status, response.reason)
-            for name, value in kept.items():
-                self.send_header(name, value)
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            chunks = ChunkRecorder()
-            while True:
-                data = response.read1(_READ_SIZE)
-                if not data:
-                    break
-                chunks.add(data, time.monotonic() - started)
-                self.wfile.write(data)  # an OSError here: the client left; not recorded
-                self.wfile.flush()
-            elapsed = time.monotonic() - started
-            record["chunks"] = chunks.finish(elapsed)
-        else:
+        sequence, occurrence = order
+
+        def save() -> None:
+            proxy.writer.write(
+                sequence=sequence,
+                occurrence=occurrence,
+                canonical=canonical,
+                response=record,
+                secrets=secrets,
+            )
+
+        if not stream:
             body = response.read()
-            elapsed = time.monotonic() - started
             record["body"] = encode_body(body)
+            record["elapsed_s"] = round(time.monotonic() - started, 4)
+            save()  # before answering: whoever has the answer finds it recorded
             self.send_response(response.status, response.reason)
             for name, value in kept.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+            return
+        self.send_response(response.status, response.reason)
+        for name, value in kept.items():
+            self.send_header(name, value)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        chunks = ChunkRecorder()
+        while True:
+            data = response.read1(_READ_SIZE)
+            if not data:
+                break
+            chunks.add(data, time.monotonic() - started)
+            self.wfile.write(data)  # an OSError here: the client left; not recorded
+            self.wfile.flush()
+        elapsed = time.monotonic() - started
+        record["chunks"] = chunks.finish(elapsed)
         record["elapsed_s"] = round(elapsed, 4)
-        sequence, occurrence = order
-        proxy.writer.write(
-            sequence=sequence,
-            occurrence=occurrence,
-            canonical=canonical,
-            response=record,
-            secrets=secrets,
-        )
+        save()  # the client sees the stream end when the connection closes, after this
 
 
 def _query_pairs(target: str) -> list[tuple[str, str]]:

@@ -71,7 +71,6 @@ DROPPED_RESPONSE_HEADERS = frozenset(
         "transfer-encoding",
         "upgrade",
         "content-length",
-        "content-encoding",
         "date",
         "server",
         "set-cookie",

@@ -429,3 +429,46 @@ def test_a_file_upload_records_and_replays(tmp_path: Path) -> None:
             client.files.upload(
                 file=io.BytesIO(b"other notes, other size"), config={"mime_type": "text/plain"}
             )
+
+
+def test_the_proxy_keeps_upstream_connections_alive_and_records_concurrent_calls(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "busy"
+    with (
+        start_server(port=0, chunk_delay_ms=0) as upstream,
+        RecordingProxy(folder, upstream=upstream.url) as proxy,
+        sdk(proxy.url) as client,
+    ):
+        for prompt in ("one", "two", "three"):
+            client.models.generate_content(model=MODEL, contents=prompt)
+        assert upstream.open_connections == 1  # one kept-alive connection served all three
+
+        answers: dict[int, str | None] = {}
+
+        def call(i: int) -> None:
+            answers[i] = client.models.generate_content(model=MODEL, contents=f"parallel {i}").text
+
+        threads = [threading.Thread(target=call, args=(i,)) for i in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+        assert sorted(answers) == list(range(6)) and all(answers.values())
+        assert proxy.recorded == 9
+    exchanges = load_exchanges(folder)
+    assert sorted(e.sequence for e in exchanges) == list(range(1, 10))
+    assert {e.summary["prompt"] for e in exchanges} >= {f"parallel {i}" for i in range(6)}
+
+
+def test_an_unreachable_upstream_is_a_502_and_is_not_recorded(tmp_path: Path) -> None:
+    dead = start_server(port=0)
+    dead_url = dead.url
+    dead.stop()
+    folder = tmp_path / "dead"
+    with RecordingProxy(folder, upstream=dead_url) as proxy, sdk(proxy.url) as client:
+        with pytest.raises(errors.ServerError) as caught:
+            client.models.generate_content(model=MODEL, contents="Anyone there?")
+        assert caught.value.code == 502 and dead_url in caught.value.message
+        assert proxy.recorded == 0
+    assert load_exchanges(folder) == []
