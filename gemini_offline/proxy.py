@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import ssl
 import threading
 import time
 from typing import Any
@@ -81,6 +82,7 @@ class RecordingProxy(LoopbackServer):
         host, port: where to listen (default loopback, any free port).
         api_key: the key to send when the client sends none (default: the environment).
         timeout_s: socket timeout towards upstream.
+        ssl_context: for an https upstream (default: the system's trusted CAs).
 
     Attributes: ``url``, ``port``, ``directory``, ``upstream``, ``recorded`` (exchanges
     written by this proxy). ``start()`` returns the proxy; ``stop()`` stops it.
@@ -97,6 +99,7 @@ class RecordingProxy(LoopbackServer):
         port: int = 0,
         api_key: str | None = None,
         timeout_s: float = 600.0,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         parts = urlsplit(upstream)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -107,6 +110,7 @@ class RecordingProxy(LoopbackServer):
         self._upstream_parts = parts
         self._api_key = api_key
         self.timeout_s = timeout_s
+        self._ssl_context = ssl_context
         self.writer = RecordingWriter(directory, upstream=self.upstream)
         self.directory = self.writer.directory
         self._idle: list[http.client.HTTPConnection] = []
@@ -149,7 +153,7 @@ class RecordingProxy(LoopbackServer):
         parts = self._upstream_parts
         if parts.scheme == "https":
             return http.client.HTTPSConnection(
-                parts.hostname or "", parts.port, timeout=self.timeout_s
+                parts.hostname or "", parts.port, timeout=self.timeout_s, context=self._ssl_context
             )
         return http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=self.timeout_s)
 
@@ -218,14 +222,7 @@ class _ProxyHandler(QuietHandler):
                 response = conn.getresponse()
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
-            logger.warning("gemini_offline proxy: upstream %s unreachable: %s", proxy.upstream, exc)
-            self.send_envelope(
-                502,
-                f"gemini_offline recording proxy could not reach {proxy.upstream}: "
-                f"{type(exc).__name__}. Nothing was recorded.",
-                status="UNAVAILABLE",
-                wrap=wants_json_array(method, *self.path.partition("?")[::2]),
-            )
+            self._upstream_failed(canonical, exc, "could not be reached")
             return
         try:
             self._relay(canonical, response, started, secrets, order)
@@ -236,6 +233,20 @@ class _ProxyHandler(QuietHandler):
             conn.close()
         else:
             proxy.checkin(conn)
+
+    def _upstream_failed(self, canonical: dict[str, Any], exc: Exception, what: str) -> None:
+        """A 502 envelope for an exchange upstream did not complete (it is not recorded)."""
+        upstream = self.proxy.upstream
+        logger.warning("gemini_offline proxy: upstream %s %s: %r", upstream, what, exc)
+        path, _, query = self.path.partition("?")
+        self.send_envelope(
+            502,
+            f"gemini_offline recording proxy: upstream {upstream} {what} "
+            f"({type(exc).__name__}). Nothing was recorded.",
+            status="UNAVAILABLE",
+            wrap=wants_json_array(canonical["method"], path, query),
+            close=True,
+        )
 
     def _relay(
         self,
@@ -275,7 +286,11 @@ class _ProxyHandler(QuietHandler):
             )
 
         if not stream:
-            body = response.read()
+            try:
+                body = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                self._upstream_failed(canonical, exc, "hung up in the middle of its reply")
+                return
             record["body"] = encode_body(body)
             record["elapsed_s"] = round(time.monotonic() - started, 4)
             save()  # before answering: whoever has the answer finds it recorded
@@ -294,7 +309,14 @@ class _ProxyHandler(QuietHandler):
         self.close_connection = True
         chunks = ChunkRecorder()
         while True:
-            data = response.read1(_READ_SIZE)
+            try:
+                data = response.read1(_READ_SIZE)
+            except (OSError, http.client.HTTPException) as exc:
+                # The upstream cut the stream: the client sees it end here, and so will
+                # the replay.
+                logger.warning("gemini_offline proxy: upstream cut a stream: %r", exc)
+                record["truncated"] = True
+                break
             if not data:
                 break
             chunks.add(data, time.monotonic() - started)

@@ -13,6 +13,8 @@ import io
 import json
 import os
 import re
+import shutil
+import ssl
 import subprocess
 import sys
 import threading
@@ -472,3 +474,92 @@ def test_an_unreachable_upstream_is_a_502_and_is_not_recorded(tmp_path: Path) ->
         assert caught.value.code == 502 and dead_url in caught.value.message
         assert proxy.recorded == 0
     assert load_exchanges(folder) == []
+
+
+def test_errors_replay_as_recorded_and_a_cut_reply_is_not_recorded(tmp_path: Path) -> None:
+    folder = tmp_path / "faults"
+
+    def midstream(client: genai.Client) -> tuple[list[str | None], str]:
+        texts: list[str | None] = []
+        with pytest.raises(errors.APIError) as caught:
+            for chunk in client.models.generate_content_stream(
+                model=MODEL, contents="Explain tides [[fault:midstream]]"
+            ):
+                texts.append(chunk.text)
+        return texts, str(caught.value)
+
+    def quota(client: genai.Client) -> str:
+        with pytest.raises(errors.ClientError) as caught:
+            client.models.generate_content(model=MODEL, contents="Explain tides [[fault:429]]")
+        assert caught.value.code == 429
+        return str(caught.value)
+
+    with (
+        start_server(port=0, chunk_delay_ms=0, retry_delay_s=0) as upstream,
+        RecordingProxy(folder, upstream=upstream.url) as proxy,
+        sdk(proxy.url) as client,
+    ):
+        recorded_midstream, recorded_quota = midstream(client), quota(client)
+        with pytest.raises(errors.ServerError) as cut:
+            client.models.generate_content(model=MODEL, contents="Explain tides [[fault:cut]]")
+        assert cut.value.code == 502 and "Nothing was recorded" in cut.value.message
+        assert proxy.recorded == 2
+    assert recorded_midstream[0] and "INTERNAL" in recorded_midstream[1]
+
+    with ReplayServer(folder, speed=0) as server, sdk(server.url) as client:
+        assert midstream(client) == recorded_midstream
+        assert quota(client) == recorded_quota
+
+
+class _TlsStub(_FilesStub):
+    """An https upstream: one fixed text reply, for the right key and Host only."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        port = self.server.server_address[1]
+        if self.headers.get("x-goog-api-key") != KEY or self.headers["host"] != f"127.0.0.1:{port}":
+            self._reply(403, b'{"error": {"code": 403, "status": "PERMISSION_DENIED"}}', {})
+            return
+        reply = {"candidates": [{"content": {"role": "model", "parts": [{"text": "secure"}]}}]}
+        self._reply(200, json.dumps(reply).encode(), {"content-type": "application/json"})
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_an_https_upstream_is_recorded_over_tls(tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+    subprocess.run(
+        [*command.split(), "-keyout", key, "-out", cert, "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    stub = ThreadingHTTPServer(("127.0.0.1", 0), _TlsStub)
+    stub.socket = server_side.wrap_socket(stub.socket, server_side=True)
+    threading.Thread(target=stub.serve_forever, daemon=True).start()
+    upstream = f"https://127.0.0.1:{stub.server_port}"
+    folder = tmp_path / "tls"
+    try:
+        trusted = ssl.create_default_context(cafile=str(cert))
+        with (
+            RecordingProxy(folder, upstream=upstream, ssl_context=trusted) as proxy,
+            sdk(proxy.url) as client,
+        ):
+            assert client.models.generate_content(model=MODEL, contents="hi").text == "secure"
+        with (
+            RecordingProxy(folder, upstream=upstream) as untrusted,
+            sdk(untrusted.url) as client,
+            pytest.raises(errors.ServerError, match="SSLCertVerificationError"),
+        ):
+            client.models.generate_content(model=MODEL, contents="hi")
+    finally:
+        stub.shutdown()
+        stub.server_close()
+    (exchange,) = load_exchanges(folder)
+    assert (
+        exchange.body_bytes()
+        == json.dumps(
+            {"candidates": [{"content": {"role": "model", "parts": [{"text": "secure"}]}}]}
+        ).encode()
+    )
