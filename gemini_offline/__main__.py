@@ -142,6 +142,13 @@ def _serve_demo(args: argparse.Namespace) -> int:
         return 2
     server.start()
     print(line, flush=True)
+    if args.record and env_api_key() and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"gemini_offline: warning: listening on {args.host}, so anyone who reaches this "
+            "port calls the API with the key from the environment",
+            file=sys.stderr,
+            flush=True,
+        )
     _wait_for_signal()
     server.stop()
     if isinstance(server, RecordingProxy):

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import http.client
 import os
+import select
+import socket
 import ssl
 import threading
 import time
@@ -53,6 +55,8 @@ _NOT_FORWARDED = frozenset(
 )
 #: Upstream read size for streams: each read is forwarded (and recorded) at once.
 _READ_SIZE = 65536
+#: How often a request waiting for upstream looks whether its client has hung up.
+_HANGUP_POLL_S = 0.1
 #: Upstream connections kept alive between requests (TLS handshakes are slow).
 MAX_IDLE_CONNECTIONS = 8
 #: Headers carrying an upload URL on the upstream's host, rewritten to the proxy's.
@@ -210,7 +214,8 @@ class _ProxyHandler(QuietHandler):
             started = time.monotonic()
             try:
                 conn.request(method, target, body=raw or None, headers=headers)
-                response = conn.getresponse()
+                client_stayed = self._wait_for_upstream(conn)
+                response = conn.getresponse() if client_stayed else None
             except (OSError, http.client.HTTPException):
                 if not reused:
                     raise
@@ -219,7 +224,13 @@ class _ProxyHandler(QuietHandler):
                 conn = proxy.connect()
                 started = time.monotonic()
                 conn.request(method, target, body=raw or None, headers=headers)
-                response = conn.getresponse()
+                client_stayed = self._wait_for_upstream(conn)
+                response = conn.getresponse() if client_stayed else None
+            if response is None:
+                # The client hung up (its timeout) before upstream answered: so do we.
+                conn.close()
+                self.close_connection = True
+                return
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
             self._upstream_failed(canonical, exc, "could not be reached")
@@ -233,6 +244,34 @@ class _ProxyHandler(QuietHandler):
             conn.close()
         else:
             proxy.checkin(conn)
+
+    def _wait_for_upstream(self, conn: http.client.HTTPConnection) -> bool:
+        """Wait until upstream starts answering (True), or the client hangs up (False).
+
+        A client that gives up (its timeout, a cancelled run) must not leave the proxy
+        waiting on upstream for ``timeout_s``; upstream then sees the hang-up too.
+        """
+        upstream, client = conn.sock, self.connection
+        if upstream is None:
+            return True
+        deadline = time.monotonic() + self.proxy.timeout_s
+        watched = [upstream, client]
+        while not self.proxy.stopping:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return True  # getresponse() raises the timeout
+            readable, _, _ = select.select(watched, [], [], min(_HANGUP_POLL_S, left))
+            if upstream in readable:
+                return True
+            if client in readable:
+                try:
+                    peeked = client.recv(1, socket.MSG_PEEK)
+                except (BlockingIOError, InterruptedError, TimeoutError):
+                    continue
+                if not peeked:
+                    return False
+                watched = [upstream]  # a pipelined request: only upstream matters now
+        return False
 
     def _upstream_failed(self, canonical: dict[str, Any], exc: Exception, what: str) -> None:
         """A 502 envelope for an exchange upstream did not complete (it is not recorded)."""

@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 from google import genai
 from google.genai import errors, types
@@ -563,3 +564,24 @@ def test_an_https_upstream_is_recorded_over_tls(tmp_path: Path) -> None:
             {"candidates": [{"content": {"role": "model", "parts": [{"text": "secure"}]}}]}
         ).encode()
     )
+
+
+def test_a_client_that_gives_up_frees_the_upstream_request(tmp_path: Path) -> None:
+    folder = tmp_path / "impatient"
+    impatient = types.HttpOptions(timeout=1000)
+    with (
+        start_server(port=0, timeout_sleep_s=30) as upstream,
+        RecordingProxy(folder, upstream=upstream.url) as proxy,
+        sdk(proxy.url) as client,
+    ):
+        started = time.monotonic()
+        with pytest.raises(httpx2.TimeoutException):
+            client.models.generate_content(
+                model=MODEL,
+                contents="Explain tides [[fault:timeout]]",
+                config=types.GenerateContentConfig(http_options=impatient),
+            )
+        while upstream.open_connections and time.monotonic() - started < 5:
+            time.sleep(0.05)
+        assert upstream.open_connections == 0  # the proxy hung up on upstream as well
+        assert proxy.recorded == 0
