@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         "--speed",
         type=float,
         default=1.0,
-        help="with --replay: pacing factor (1 as recorded, 4 four times faster, 0 no delays)",
+        help="with --replay: pacing of streams and reply latency (1 as recorded, 4 four times "
+        "faster, 0 no delays)",
     )
     args = parser.parse_args(argv)
     if args.record or args.replay:

@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from .recording_format import (
     DROPPED_RESPONSE_HEADERS,
+    SECRET_QUERY,
     ChunkRecorder,
     RecordingWriter,
     canonical_request,
@@ -183,7 +184,7 @@ class _ProxyHandler(QuietHandler):
         if header_key:
             secrets.add(header_key.strip())
         for name, value in _query_pairs(self.path):
-            if name.lower() in ("key", "api_key", "access_token", "oauth_token") and value:
+            if name.lower() in SECRET_QUERY and value:
                 secrets.add(value)
         authorization = self.headers.get("authorization") or ""
         if authorization:

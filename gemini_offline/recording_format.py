@@ -30,7 +30,10 @@ loaded, so a hand-edited request still matches.
 A unary ``response`` has ``"body": {"lines": [...]}`` (the UTF-8 text split on ``\\n``,
 exact once re-joined) or ``{"base64": …}``; a stream has ``chunks``, each as it arrived
 with its offset ``at_s`` from the moment the request went upstream (``text``, or
-``base64`` for bytes that are not UTF-8). ``occurrence`` numbers repeated identical
+``base64`` for bytes that are not UTF-8), and ``"truncated": true`` when upstream cut it.
+``headers_after_s`` and ``elapsed_s`` time the headers and the end of the reply; the
+stored headers are upstream's minus framing and per-moment ones (see
+DROPPED_RESPONSE_HEADERS). ``occurrence`` numbers repeated identical
 requests (1, 2, …) so replay answers them in order.
 
 The API key is never stored: not in the request (no headers, ``key`` dropped from the

@@ -585,3 +585,24 @@ def test_a_client_that_gives_up_frees_the_upstream_request(tmp_path: Path) -> No
             time.sleep(0.05)
         assert upstream.open_connections == 0  # the proxy hung up on upstream as well
         assert proxy.recorded == 0
+
+
+def test_cli_refuses_mixed_flags_and_a_folder_that_is_not_a_recording(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gemini_offline.__main__ import main
+
+    for argv in (
+        ["--upstream", "http://127.0.0.1:1"],
+        ["--replay", str(tmp_path), "--record", str(tmp_path)],
+        ["--record", str(tmp_path), "--speed", "4"],
+        ["--replay", str(tmp_path), "--chunk-delay-ms", "5"],
+        ["--replay", str(tmp_path), "--speed", "-1"],
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 2, argv
+    assert main(["--replay", str(tmp_path), "--port", "0"]) == 2
+    assert "is not a recording" in capsys.readouterr().err
+    assert main(["--record", str(tmp_path / "r"), "--upstream", "ftp://x", "--port", "0"]) == 2
+    assert "http(s) URL" in capsys.readouterr().err
