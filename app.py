@@ -3,6 +3,7 @@ navigation."""
 
 import streamlit as st
 
+from components.library import before_page
 from components.session import CONNECTED, init_session
 from components.sidebar import render_sidebar
 from components.urlstate import check_restored_model, restore_from_url, show_url_notes, sync_url
@@ -61,5 +62,6 @@ else:
     st.caption(f":material/cloud_done: Connected to **{connected.plan.label}**")
 
 show_url_notes()
+before_page(pages.url_path)
 sync_url(pages.url_path)
 pages.run()

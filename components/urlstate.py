@@ -7,8 +7,17 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from playground.state import MODEL, URL_MODEL, URL_NOTES, URL_SEEN
-from playground.urlstate import decode, defaults, encode, page_params
+from components.library import expanded_query, open_linked_chat, snapshot_token
+from playground.state import CHAT_LINK, MODEL, URL_MODEL, URL_NOTES, URL_SEEN
+from playground.urlstate import (
+    SNAPSHOT_PARAM,
+    VERSION,
+    VERSION_PARAM,
+    decode,
+    defaults,
+    encode,
+    page_params,
+)
 
 MAX_LINK = 2000  # characters of query string a link may comfortably carry
 SEEN_LIMIT = 64  # queries this session wrote or read, kept to tell them from new links
@@ -30,16 +39,31 @@ def _remember(query: dict[str, str]) -> None:
 def restore_from_url(page: str) -> None:
     """Set the widgets from the URL when it is one this session has not seen: the link a
     session opened with, or one the visitor typed or pasted. A query the app itself wrote
-    (even one a fast rerun still carries) is never read back over newer widget values."""
+    (even one a fast rerun still carries) is never read back over newer widget values.
+    A snapshot token (`s`) stands for its saved setup; a conversation token (`c`, Chat)
+    opens that conversation."""
     query = st.query_params.to_dict()
     if not query or _fingerprint(query) in st.session_state.get(URL_SEEN, []):
         return
     _remember(query)
+    notes: list[str] = []
+    token = query.pop(SNAPSHOT_PARAM, None)
+    if token is not None:
+        saved = expanded_query(token)
+        if saved is None:
+            notes.append(
+                "The saved setup this link points to was not found (or the library is "
+                "unavailable); the page opens with its defaults."
+            )
+        else:
+            query = {**saved, **query}
     restored = decode(page_params(page), query)
     for key, value in restored.values.items():
         st.session_state[key] = value
-    st.session_state[URL_NOTES] = restored.notes
+    st.session_state[URL_NOTES] = notes + restored.notes
     st.session_state[URL_MODEL] = restored.values.get(MODEL)
+    if page == "chat" and restored.values.get(CHAT_LINK):
+        open_linked_chat(restored.values[CHAT_LINK])
 
 
 def check_restored_model() -> None:
@@ -54,9 +78,18 @@ def check_restored_model() -> None:
 
 
 def current_query(page: str) -> tuple[dict[str, str], list[str]]:
-    """The query for the current setup, and the labels of texts left out as too long."""
+    """The query for the current setup, and the labels of texts left out of it.
+
+    A setup too long for a comfortable link goes into a library snapshot and the query is
+    just its token; only when the library is unavailable are the longest texts left out.
+    """
     params = page_params(page)
     query = encode(params, st.session_state, defaults())
+    if len(urlencode(query)) <= MAX_LINK:
+        return query, []
+    token = snapshot_token(page, query)
+    if token is not None:
+        return {VERSION_PARAM: VERSION, SNAPSHOT_PARAM: token}, []
     labels = {p.name: p.label for p in params}
     left_out: list[str] = []
     while len(urlencode(query)) > MAX_LINK:

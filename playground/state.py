@@ -31,6 +31,8 @@ TIMEOUT = "connection.timeout_s"  # the Request timeout widget (seconds)
 # --- the URL -------------------------------------------------------------------------------------
 URL_SEEN = "url.seen"  # queries this session wrote or read (a new one is a link to restore)
 URL_NOTES = "url.notes"  # what the link had that could not be used as it was
+URL_SNAPSHOTS = "url.snapshots"  # setup fingerprint -> snapshot token made this session
+LIBRARY_ERROR = "library.error"  # why the library could not be used (shown in the sidebar)
 URL_MODEL = "url.model"  # the model the link asked for, checked once the sidebar picked one
 
 # --- the sidebar's settings ------------------------------------------------------------------
@@ -59,6 +61,10 @@ CHAT_COPYING = "chat.copying"  # id of the turn whose text is shown for copying
 CHAT_NOTICE = "chat.notice"  # (problem, text kept) of a refused message
 CHAT_INFLIGHT = "chat.inflight"
 CHAT_SYSTEM_INSTRUCTION = "chat.system_instruction"  # the chat's own instruction (a widget)
+CHAT_SAVED = "chat.saved"  # SavedChat: where the conversation is in the library
+CHAT_LINK = "chat.link"  # the conversation token in the URL (`c`)
+CHAT_SHARED_COPY = "chat.shared_copy"  # opened from a shared (frozen) link
+CHAT_SHARE_TOKEN = "chat.share_token"  # the last read-only copy made with Share conversation
 
 IMAGES_MODE = "images.mode"
 IMAGES_MODEL = "images.model"  # widgets whose choices depend on the model: checked each run
@@ -103,6 +109,10 @@ SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
     CHAT_EDITING: _none,
     CHAT_COPYING: _none,
     CHAT_NOTICE: _none,
+    CHAT_SAVED: _none,
+    CHAT_LINK: _none,
+    CHAT_SHARED_COPY: lambda: False,
+    CHAT_SHARE_TOKEN: _none,
     IMAGES_MODE: lambda: "Generate",
     IMAGES_COUNT: lambda: 1,
     IMAGES_TEMPERATURE: lambda: 1.0,

@@ -26,6 +26,7 @@ from playground.settings import (
     field_ui,
 )
 from playground.state import (
+    CHAT_LINK,
     CHAT_SYSTEM_INSTRUCTION,
     DEFAULT_LABEL,
     IMAGEN_COUNT,
@@ -50,7 +51,9 @@ VERSION_PARAM = "v"
 MAX_TEXT = 100_000  # characters of one text field read from a link
 MODEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$")
 
-Kind = Literal["float", "int", "optional_int", "bool", "choice", "text", "model"]
+Kind = Literal["float", "int", "optional_int", "bool", "choice", "text", "model", "token"]
+SNAPSHOT_PARAM = "s"  # a setup too long for a link, kept in the library under this token
+TOKEN = re.compile(r"^[A-Za-z0-9_\-]{20,64}$")
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,10 @@ def page_params(page: str) -> list[Param]:
     own: dict[str, list[Param]] = {
         "": [_prompt("text.prompt")],
         "streaming": [_prompt("stream.prompt")],
-        "chat": [Param("chat_system", CHAT_SYSTEM_INSTRUCTION, "text", "Chat instruction")],
+        "chat": [
+            Param("chat_system", CHAT_SYSTEM_INSTRUCTION, "text", "Chat instruction"),
+            Param("c", CHAT_LINK, "token", "Conversation"),
+        ],
         "images": _image_params(),
         "system": _tuning_params(),
     }
@@ -252,6 +258,10 @@ def _read(param: Param, raw: str) -> tuple[Any, str | None]:
         if len(raw) > MAX_TEXT:
             return raw[:MAX_TEXT], f"{param.label} was cut to {MAX_TEXT:,} characters."
         return raw, None
+    if param.kind == "token":
+        if TOKEN.match(raw):
+            return raw, None
+        return None, f"{param.label} link “{raw[:40]}” is not a valid token; it was ignored."
     if param.kind == "model":
         if MODEL_ID.match(raw):
             return raw, None

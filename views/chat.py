@@ -5,7 +5,6 @@ import streamlit as st
 from components.chat import (
     conversation,
     handle_editor,
-    recover,
     render_context,
     render_notice,
     render_retry,
@@ -15,6 +14,7 @@ from components.chat import (
     submit_message,
 )
 from components.errors import show_error
+from components.library import share_conversation_button
 from components.prompt import IMAGE_TYPES
 from components.session import connected, run_blockers
 from playground.errors import PlaygroundError
@@ -24,7 +24,6 @@ st.title("Chat", anchor=False)
 st.caption("A multi-turn conversation: the whole history is sent with every message.")
 
 link = connected()
-recover()
 with st.expander(
     "Chat system instruction",
     icon=":material/tune:",
@@ -38,6 +37,7 @@ with st.expander(
         persist_state="session",
     )
 render_toolbar()
+share_conversation_button()
 model = link.catalog.info(st.session_state[SETTINGS].model)
 render_context(link, model.input_token_limit)
 if not any(turn.stats for turn in conversation().turns):

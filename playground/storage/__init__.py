@@ -26,10 +26,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from playground.storage.tables import blobs, conversations, snapshots
+from playground.storage.tables import blobs, conversations, prompts, runs, snapshots
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE = ROOT / "data" / "playground.db"
@@ -309,3 +309,308 @@ def _title_of(document: Mapping[str, Any]) -> str:
             if turn.get("role") == "user" and isinstance(text, str) and text.strip():
                 return " ".join(text.split())[:80]
     return "Untitled conversation"
+
+
+# --- the Library: saved prompts, conversations, runs --------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedPrompt:
+    id: str
+    name: str
+    page: str
+    setup: dict[str, str]  # the page's query parameters
+    conversation: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    token: str
+    title: str
+    page: str
+    turns: int
+    frozen: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    page: str
+    model: str
+    request: dict[str, Any]
+    reply_text: str
+    usage: dict[str, Any]
+    latency_s: float | None
+    finish_reason: str | None
+    created_at: datetime
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+class Library:
+    """One owner's view of the library: every query is scoped to `owner`."""
+
+    def __init__(self, storage: Storage, owner: str) -> None:
+        self.storage = storage
+        self.owner = owner
+
+    @property
+    def _engine(self) -> Engine:
+        return self.storage.engine
+
+    # prompts
+    def save_prompt(
+        self, name: str, page: str, setup: Mapping[str, str], conversation: str | None = None
+    ) -> str:
+        item = new_token()
+        now = _now()
+        with self._engine.begin() as db:
+            db.execute(
+                insert(prompts).values(
+                    id=item,
+                    owner=self.owner,
+                    name=(name.strip() or "Untitled prompt")[:200],
+                    page=page,
+                    setup=json.dumps(dict(setup), ensure_ascii=False),
+                    conversation=conversation,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        return item
+
+    def _prompt(self, row: Any) -> SavedPrompt:
+        return SavedPrompt(
+            row.id, row.name, row.page, json.loads(row.setup), row.conversation, row.updated_at
+        )
+
+    def get_prompt(self, item: str) -> SavedPrompt | None:
+        with self._engine.connect() as db:
+            row = db.execute(
+                select(prompts).where(prompts.c.id == item, prompts.c.owner == self.owner)
+            ).first()
+        return self._prompt(row) if row else None
+
+    def list_prompts(self, search: str = "", page: str | None = None) -> list[SavedPrompt]:
+        query = select(prompts).where(prompts.c.owner == self.owner)
+        if search.strip():
+            pattern = _like(search.strip())
+            query = query.where(
+                func.lower(prompts.c.name).like(pattern, escape="\\")
+                | func.lower(prompts.c.setup).like(pattern, escape="\\")
+            )
+        if page is not None:
+            query = query.where(prompts.c.page == page)
+        with self._engine.connect() as db:
+            rows = db.execute(query.order_by(prompts.c.updated_at.desc()).limit(500)).all()
+        return [self._prompt(row) for row in rows]
+
+    def rename_prompt(self, item: str, name: str) -> bool:
+        with self._engine.begin() as db:
+            return (
+                db.execute(
+                    update(prompts)
+                    .where(prompts.c.id == item, prompts.c.owner == self.owner)
+                    .values(name=(name.strip() or "Untitled prompt")[:200], updated_at=_now())
+                ).rowcount
+                == 1
+            )
+
+    def duplicate_prompt(self, item: str) -> str | None:
+        found = self.get_prompt(item)
+        if found is None:
+            return None
+        return self.save_prompt(f"{found.name} (copy)", found.page, found.setup, found.conversation)
+
+    def delete_prompt(self, item: str) -> bool:
+        with self._engine.begin() as db:
+            return (
+                db.execute(
+                    delete(prompts).where(prompts.c.id == item, prompts.c.owner == self.owner)
+                ).rowcount
+                == 1
+            )
+
+    # conversations
+    def list_conversations(
+        self, search: str = "", page: str | None = None
+    ) -> list[ConversationRow]:
+        query = select(
+            conversations.c.token,
+            conversations.c.title,
+            conversations.c.page,
+            conversations.c.body,
+            conversations.c.frozen,
+            conversations.c.updated_at,
+        ).where(conversations.c.owner == self.owner)
+        if search.strip():
+            pattern = _like(search.strip())
+            query = query.where(
+                func.lower(conversations.c.title).like(pattern, escape="\\")
+                | func.lower(conversations.c.body).like(pattern, escape="\\")
+            )
+        if page is not None:
+            query = query.where(conversations.c.page == page)
+        with self._engine.connect() as db:
+            rows = db.execute(query.order_by(conversations.c.updated_at.desc()).limit(500)).all()
+        return [
+            ConversationRow(
+                r.token,
+                r.title,
+                r.page,
+                len(json.loads(r.body).get("turns", [])),
+                bool(r.frozen),
+                r.updated_at,
+            )
+            for r in rows
+        ]
+
+    def rename_conversation(self, token: str, title: str) -> bool:
+        with self._engine.begin() as db:
+            return (
+                db.execute(
+                    update(conversations)
+                    .where(conversations.c.token == token, conversations.c.owner == self.owner)
+                    .values(title=(title.strip() or "Untitled conversation")[:200])
+                ).rowcount
+                == 1
+            )
+
+    def delete_conversation(self, token: str) -> bool:
+        with self._engine.begin() as db:
+            return (
+                db.execute(
+                    delete(conversations).where(
+                        conversations.c.token == token, conversations.c.owner == self.owner
+                    )
+                ).rowcount
+                == 1
+            )
+
+    # runs
+    def record_run(
+        self,
+        page: str,
+        model: str,
+        request: Mapping[str, Any],
+        reply_text: str,
+        usage: Mapping[str, Any],
+        latency_s: float | None,
+        finish_reason: str | None,
+    ) -> int:
+        with self._engine.begin() as db:
+            result = db.execute(
+                insert(runs).values(
+                    owner=self.owner,
+                    page=page,
+                    model=model[:100],
+                    request=json.dumps(dict(request), ensure_ascii=False, default=str),
+                    reply_text=reply_text,
+                    usage=json.dumps(dict(usage)),
+                    latency_s=latency_s,
+                    finish_reason=(finish_reason or None) and finish_reason[:40],
+                    created_at=_now(),
+                )
+            )
+            key = result.inserted_primary_key
+        return int(key[0]) if key else 0
+
+    def list_runs(
+        self, search: str = "", page: str | None = None, limit: int = 200
+    ) -> list[RunRow]:
+        query = select(runs).where(runs.c.owner == self.owner)
+        if search.strip():
+            pattern = _like(search.strip())
+            query = query.where(
+                func.lower(runs.c.reply_text).like(pattern, escape="\\")
+                | func.lower(runs.c.request).like(pattern, escape="\\")
+            )
+        if page is not None:
+            query = query.where(runs.c.page == page)
+        with self._engine.connect() as db:
+            rows = db.execute(query.order_by(runs.c.id.desc()).limit(limit)).all()
+        return [
+            RunRow(
+                r.id,
+                r.page,
+                r.model,
+                json.loads(r.request),
+                r.reply_text,
+                json.loads(r.usage),
+                r.latency_s,
+                r.finish_reason,
+                r.created_at,
+            )
+            for r in rows
+        ]
+
+    def delete_run(self, run_id: int) -> bool:
+        with self._engine.begin() as db:
+            return (
+                db.execute(
+                    delete(runs).where(runs.c.id == run_id, runs.c.owner == self.owner)
+                ).rowcount
+                == 1
+            )
+
+    # export / import
+    def export_all(self) -> dict[str, Any]:
+        """Everything this owner has, as one JSON document (conversations with images)."""
+        exported_conversations = []
+        for row in self.list_conversations():
+            stored = self.storage.load_conversation(row.token)
+            if stored is not None:
+                exported_conversations.append(
+                    {"title": stored.title, "page": stored.page, "document": stored.document}
+                )
+        return {
+            "format": "gemini-playground/library",
+            "version": 1,
+            "prompts": [
+                {"name": p.name, "page": p.page, "setup": p.setup} for p in self.list_prompts()
+            ],
+            "conversations": exported_conversations,
+            "runs": [
+                {
+                    "page": r.page,
+                    "model": r.model,
+                    "request": r.request,
+                    "reply_text": r.reply_text,
+                    "usage": r.usage,
+                    "latency_s": r.latency_s,
+                    "finish_reason": r.finish_reason,
+                }
+                for r in self.list_runs(limit=100_000)
+            ],
+        }
+
+    def import_all(self, document: Mapping[str, Any]) -> dict[str, int]:
+        """Add an export's items to this owner's library (new ids; nothing is replaced)."""
+        if document.get("format") != "gemini-playground/library" or document.get("version") != 1:
+            raise ValueError("not a Gemini Playground library export (version 1)")
+        counts = {"prompts": 0, "conversations": 0, "runs": 0}
+        for item in document.get("prompts", []):
+            self.save_prompt(str(item["name"]), str(item["page"]), dict(item["setup"]))
+            counts["prompts"] += 1
+        for item in document.get("conversations", []):
+            self.storage.save_conversation(
+                self.owner, str(item["page"]), dict(item["document"]), title=str(item["title"])
+            )
+            counts["conversations"] += 1
+        for item in document.get("runs", []):
+            self.record_run(
+                str(item["page"]),
+                str(item["model"]),
+                dict(item["request"]),
+                str(item["reply_text"]),
+                dict(item["usage"]),
+                item.get("latency_s"),
+                item.get("finish_reason"),
+            )
+            counts["runs"] += 1
+        return counts

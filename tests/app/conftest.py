@@ -7,6 +7,7 @@ timeouts and stream pacing suit tests, and the app's retries and timeouts are sh
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,8 @@ os.environ.update(
         "PLAYGROUND_TIMEOUT_S": "2",
         "PLAYGROUND_RETRY_BASE_S": "0.01",
         "PLAYGROUND_RETRY_MAX_S": "0.05",
+        # The library of these tests: a SQLite file of their own, never the app's data/.
+        "PLAYGROUND_DATABASE_URL": f"sqlite:///{tempfile.mkdtemp(prefix='playground-at-')}/db",
     }
 )
 

@@ -165,13 +165,37 @@ def test_the_key_never_goes_into_the_url(offline):
     assert secret not in " ".join(all_text(at))
 
 
-def test_a_setup_too_long_for_a_link_says_what_was_left_out(offline):
+def test_a_long_prompt_round_trips_through_a_snapshot_token(offline):
     at = fresh()
     long_prompt = "Explain how AI works. " * 300
     at.text_area(key="text.prompt").input(long_prompt)
     at.sidebar.slider(key="settings.temperature").set_value(0.5)
     at.run()
     query = query_of(at)
+    assert set(query) == {"v", "s"} and len(query["s"]) >= 32
+    again = fresh(query)
+    assert again.text_area(key="text.prompt").value == long_prompt
+    assert again.sidebar.slider(key="settings.temperature").value == 0.5
+    assert query_of(again) == query, "the same setup keeps its snapshot"
+    assert not again.warning
+
+
+def test_an_unknown_snapshot_token_says_so(offline):
+    at = fresh({"v": "1", "s": "A" * 32, "temp": "0.4"})
+    notes = " ".join(w.value for w in at.warning)
+    assert "saved setup this link points to was not found" in notes
+    assert at.sidebar.slider(key="settings.temperature").value == 0.4
+
+
+def test_without_a_library_a_long_setup_leaves_its_longest_text_out(offline, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", "nosuchdb://nowhere")
+    at = fresh()
+    at.text_area(key="text.prompt").input("Explain how AI works. " * 300)
+    at.sidebar.slider(key="settings.temperature").set_value(0.5)
+    at.run()
+    assert not at.exception, at.exception
+    query = query_of(at)
     assert "prompt" not in query and query["temp"] == "0.5"
     shown = " ".join(w.value for w in at.sidebar.warning)
     assert "Too long for a link" in shown and "Prompt" in shown
+    assert "library is unavailable" in shown and "nowhere" not in shown

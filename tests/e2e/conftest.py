@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -62,7 +63,14 @@ def app_url() -> Iterator[str]:
         for k, v in os.environ.items()
         if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL")
     }
-    env.update({"GEMINI_OFFLINE_CHUNK_DELAY_MS": "60", "PYTHONUNBUFFERED": "1"})
+    library = tempfile.mkdtemp(prefix="playground-e2e-")
+    env.update(
+        {
+            "GEMINI_OFFLINE_CHUNK_DELAY_MS": "60",
+            "PYTHONUNBUFFERED": "1",
+            "PLAYGROUND_DATABASE_URL": f"sqlite:///{library}/library.db",
+        }
+    )
     log = ARTIFACTS / "streamlit.log"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with log.open("w") as log_file:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -79,3 +80,28 @@ def test_switching_pages_does_not_carry_one_pages_prompt_to_another(page, app_ur
     settle(page)
     expect(page.get_by_label("Prompt")).to_have_value("")
     assert "prompt" not in query(page)
+
+
+def test_two_chat_turns_survive_a_reload(page, app_url):
+    page.goto(f"{app_url}/chat")
+    chat_input = page.locator('[data-testid="stChatInputTextArea"]')
+    chat_input.wait_for()
+    for number, text in enumerate(("What is a pipe organ?", "How loud can it get?"), start=1):
+        chat_input.fill(text)
+        chat_input.press("Enter")
+        expect(page.locator('[data-testid="stChatMessage"]')).to_have_count(
+            2 * number, timeout=30_000
+        )
+        # the turn's figures are drawn by the run after the reply, which saved it first
+        finished = page.get_by_text(re.compile(r"output tokens · .* STOP$"))
+        expect(finished).to_have_count(number, timeout=30_000)
+    wait_for_query(page, "c")
+    page.reload()
+    messages = page.locator('[data-testid="stChatMessage"]')
+    expect(messages).to_have_count(4, timeout=30_000)
+    expect(messages.nth(0)).to_contain_text("What is a pipe organ?")
+    expect(messages.nth(2)).to_contain_text("How loud can it get?")
+    expect(messages.nth(3)).to_contain_text("Simulated by gemini_offline")
+    settle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "url-04-chat-reloaded")

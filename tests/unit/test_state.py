@@ -9,7 +9,18 @@ from playground import state
 from playground.settings import HARM_CATEGORIES, GenerationSettings
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMESPACES = ("app", "connection", "settings", "url", "text", "stream", "chat", "images", "system")
+NAMESPACES = (
+    "app",
+    "connection",
+    "settings",
+    "url",
+    "library",
+    "text",
+    "stream",
+    "chat",
+    "images",
+    "system",
+)
 
 
 def declared_keys() -> dict[str, str]:

@@ -31,6 +31,8 @@ def test_every_param_round_trips(page):
             values[param.key] = param.choices[-1]
         elif param.kind == "model":
             values[param.key] = "gemini-3-pro-preview"
+        elif param.kind == "token":
+            values[param.key] = "T0ken_of-32-characters-xxxxxxxxx"
         else:
             values[param.key] = f"{param.label} with ünïcode & = ? # signs\nand a line"
     query = encode(params, values, defaults())
