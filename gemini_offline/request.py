@@ -19,6 +19,7 @@ from .errors import ApiError, Violations, invalid_argument
 from .faults import DIRECTIVE_RE, Directives, parse_directives
 from .media import Attachment, decode_base64, describe
 from .models import ModelSpec
+from .tools import ToolSet, parse_tools
 
 HARM_CATEGORIES = frozenset(
     {
@@ -95,6 +96,12 @@ class GenerateRequest:
     #: Attachments of the last user turn, in order.
     attachments: list[Attachment] = field(default_factory=list)
     thinking: Thinking = Thinking()
+    tools: ToolSet = field(default_factory=ToolSet)
+    #: The latest user text (directives removed), even when the last turn holds only
+    #: ``functionResponse`` parts: the question a function-call round trip answers.
+    question: str = ""
+    #: ``(name, response)`` of each ``functionResponse`` part of the last turn, in order.
+    function_responses: list[tuple[str, Any]] = field(default_factory=list)
 
     @property
     def temperature(self) -> float | None:
@@ -189,6 +196,7 @@ def parse_generate_request(body: Mapping[str, Any], model: ModelSpec) -> Generat
     _check_response_format(config, violations)
     thinking = _check_thinking(config, model, violations)
     _check_safety(body.get("safetySettings"), violations)
+    tools = parse_tools(body, violations)
     violations.raise_if_any()
     _check_model_features(body, config, model)
     _check_modalities(config, model)
@@ -202,6 +210,12 @@ def parse_generate_request(body: Mapping[str, Any], model: ModelSpec) -> Generat
     previous = None
     if len(user_indexes) >= 2:
         previous = DIRECTIVE_RE.sub("", text_of(contents[user_indexes[-2]])).strip()
+    question = prompt
+    if not question:
+        for content in reversed(contents):
+            if content.get("role", "user") == "user" and text_of(content).strip():
+                question = DIRECTIVE_RE.sub("", text_of(content)).strip()
+                break
     return GenerateRequest(
         model=model,
         contents=contents,
@@ -214,7 +228,20 @@ def parse_generate_request(body: Mapping[str, Any], model: ModelSpec) -> Generat
         previous_prompt=previous,
         attachments=decode_attachments(contents, only=last_user),
         thinking=thinking,
+        tools=tools,
+        question=question,
+        function_responses=function_responses_of(contents[-1] if contents else {}),
     )
+
+
+def function_responses_of(content: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """``(name, response)`` of each ``functionResponse`` part of ``content``."""
+    found = []
+    for part in content.get("parts") or []:
+        response = part.get("functionResponse") if isinstance(part, Mapping) else None
+        if isinstance(response, Mapping):
+            found.append((str(response.get("name") or ""), response.get("response")))
+    return found
 
 
 def decode_attachments(

@@ -20,8 +20,9 @@ from typing import Any
 from .image_replies import draw_seed, plan_image_parts
 from .media import decode_base64
 from .request import GenerateRequest, text_of
-from .text import Variation, compose_answer, compose_thoughts
+from .text import SIMULATED_LINE, Variation, compose_answer, compose_thoughts
 from .tokens import count_prompt, count_tokens, modality_details, truncate_to_tokens
+from .tools import ToolContext, ToolReply, plan_tool_reply
 
 #: Finish reasons whose candidate keeps part of its text; all others come with no content
 #: (RECITATION sends none at all: wire/generate_finish_recitation_no_content_….json).
@@ -61,15 +62,22 @@ class Candidate:
     parts: list[dict[str, Any]] | None = None
     #: IMAGE tokens of ``parts``.
     image_tokens: int = 0
+    #: True for an image model's reply (its usage has ``candidatesTokensDetails``).
+    image_reply: bool = False
+    #: ``toolUsePromptTokenCount`` of the tools that ran for this candidate.
+    tool_use_tokens: int = 0
+    #: A stream of this candidate ends with an empty text chunk carrying the finish, as the
+    #: real API sends image replies and function calls.
+    empty_tail: bool = False
     #: What the final chunk sends as ``content`` when there are no parts: None (no
     #: content at all), ``{}`` (SAFETY, NO_IMAGE) or ``{"role": "model"}`` (MAX_TOKENS
     #: spent on thinking), as in the recorded bodies.
     empty_content: dict[str, Any] | None = None
 
     def text_tokens(self) -> int:
-        """Tokens of the returned answer text."""
+        """Tokens of the returned answer: text and tool parts (function calls, code)."""
         if self.parts is not None:
-            return sum(count_tokens(p["text"]) for p in self.parts if "text" in p)
+            return sum(part_tokens(p) for p in self.parts)
         return count_tokens(self.text or "")
 
     def answer_tokens(self) -> int:
@@ -115,10 +123,16 @@ class Reply:
                 usage["candidatesTokensDetails"] = details
         if thoughts_tokens:
             usage["thoughtsTokenCount"] = thoughts_tokens
+        tool_use = sum(c.tool_use_tokens for c in self.candidates)
+        if tool_use:
+            # As recorded (wire/tool_*): counted in the total, TEXT details.
+            usage["toolUsePromptTokenCount"] = tool_use
+            usage["toolUsePromptTokensDetails"] = [{"modality": "TEXT", "tokenCount": tool_use}]
+            usage["totalTokenCount"] += tool_use
         return usage
 
     def _image_tokens(self) -> int | None:
-        if not any(c.parts is not None for c in self.candidates):
+        if not any(c.image_reply for c in self.candidates):
             return None
         return sum(c.image_tokens for c in self.candidates)
 
@@ -163,11 +177,11 @@ class Reply:
         if self.block:
             return [self.body()]
         pieces = [_pieces(c, chunk_words) for c in self.candidates]
-        # An image reply streams as the real API sends it: the image chunk, then an empty
-        # text chunk carrying finishReason.
+        # Image replies and function calls stream as the real API sends them: the image
+        # (or the calls), then an empty text chunk carrying finishReason.
         for c, own in zip(self.candidates, pieces, strict=True):
-            if c.images():
-                own.append({"text": ""})
+            if c.images() or c.empty_tail:
+                own.append([{"text": ""}])
         steps = max([len(p) for p in pieces] + [1])
         answer_so_far = [0] * len(self.candidates)
         images_so_far = 0
@@ -181,17 +195,16 @@ class Reply:
                 piece = pieces[ci][step] if step < len(pieces[ci]) else None
                 if piece is None and not final:
                     continue
-                if piece is not None and "inlineData" in piece:
-                    tokens = c.image_tokens // max(1, c.images())
-                    answer_so_far[ci] += tokens
-                    images_so_far += tokens
-                elif piece is not None:
-                    tokens = count_tokens(piece["text"])
-                    if piece.get("thought"):
-                        thoughts_so_far[ci] += tokens
-                    else:
+                for part in piece or []:
+                    if "inlineData" in part:
+                        tokens = c.image_tokens // max(1, c.images())
                         answer_so_far[ci] += tokens
-                entries.append(_candidate(c, [piece] if piece else [], final=final))
+                        images_so_far += tokens
+                    elif part.get("thought"):
+                        thoughts_so_far[ci] += part_tokens(part)
+                    else:
+                        answer_so_far[ci] += part_tokens(part)
+                entries.append(_candidate(c, piece or [], final=final))
             usage = self.usage(
                 sum(answer_so_far), sum(thoughts_so_far), images_so_far if with_images else None
             )
@@ -230,22 +243,37 @@ def split_words(text: str, words_per_chunk: int) -> list[str]:
     return ["".join(words[i : i + n]) for i in range(0, len(words), n)]
 
 
-def _pieces(c: Candidate, chunk_words: int) -> list[dict[str, Any]]:
-    pieces: list[dict[str, Any]] = []
+def part_tokens(part: dict[str, Any]) -> int:
+    """Tokens of one answer part (not images): its text, or its function call or code."""
+    if "text" in part:
+        return count_tokens(part["text"])
+    for key in ("functionCall", "executableCode", "codeExecutionResult"):
+        if key in part:
+            return count_tokens(json.dumps(part[key], sort_keys=True, ensure_ascii=False))
+    return 0
+
+
+def _pieces(c: Candidate, chunk_words: int) -> list[list[dict[str, Any]]]:
+    """The parts of each stream chunk: text in ``chunk_words``-word pieces, every other part
+    in a chunk of its own, except that function calls travel together."""
+    pieces: list[list[dict[str, Any]]] = []
     for i, paragraph in enumerate(c.thoughts):
         # Separators ride on the earlier paragraph so the joined stream equals body().
         sep = "\n\n" if i < len(c.thoughts) - 1 else ""
-        pieces.append({"text": paragraph + sep, "thought": True})
+        pieces.append([{"text": paragraph + sep, "thought": True}])
     if c.parts is not None:
         for part in c.parts:
-            if "text" not in part:
-                pieces.append(part)
-                continue
-            for i, chunk in enumerate(split_words(part["text"], chunk_words)):
-                pieces.append(_answer_part(chunk, part.get("thoughtSignature") if i == 0 else None))
+            if "functionCall" in part and pieces and "functionCall" in pieces[-1][-1]:
+                pieces[-1].append(part)
+            elif "text" not in part:
+                pieces.append([part])
+            else:
+                for i, chunk in enumerate(split_words(part["text"], chunk_words)):
+                    signature = part.get("thoughtSignature") if i == 0 else None
+                    pieces.append([_answer_part(chunk, signature)])
         return pieces
     for i, chunk in enumerate(split_words(c.text or "", chunk_words)):
-        pieces.append(_answer_part(chunk, c.signature if i == 0 and c.thoughts else None))
+        pieces.append([_answer_part(chunk, c.signature if i == 0 and c.thoughts else None)])
     return pieces
 
 
@@ -389,6 +417,14 @@ def plan_candidate(
         if req.thinking.include:
             c.thoughts = thoughts
             c.signature = _signature(h, index, variation.rotation)
+    directive = req.directives.finish
+    if req.tools.active and not thinking_spent_all and not (directive and directive != "STOP"):
+        tool = plan_tool_reply(
+            tool_context(req, variation, h), lambda i: _signature(h, index, 2000 + i)
+        )
+        if tool is not None:
+            _apply_tool(c, tool)
+            return c
     text, _ = cut_at_stop(compose_answer(req, variation), req.stop_sequences)
     if limit is not None:
         limit -= c.thought_tokens
@@ -397,7 +433,6 @@ def plan_candidate(
         c.empty_content = {"role": "model"}
     elif limit is not None and count_tokens(text) > limit:
         text, c.finish = truncate_to_tokens(text, limit), "MAX_TOKENS"
-    directive = req.directives.finish
     if directive and directive != "STOP":
         c.finish = directive
         c.empty_content = None
@@ -411,6 +446,29 @@ def plan_candidate(
                 c.empty_content = {}
     c.text = text
     return c
+
+
+def tool_context(req: GenerateRequest, variation: Variation, h: int) -> ToolContext:
+    """What :func:`.tools.plan_tool_reply` needs to know about ``req``."""
+    return ToolContext(
+        prompt=req.prompt,
+        question=req.question,
+        tools=req.tools,
+        function_responses=req.function_responses,
+        gemini_3=req.model.id.startswith("gemini-3"),
+        rotation=variation.rotation,
+        h=h,
+        closing=SIMULATED_LINE,
+    )
+
+
+def _apply_tool(c: Candidate, tool: ToolReply) -> None:
+    parts = [dict(p) for p in tool.parts]
+    if c.thoughts and parts and "thoughtSignature" not in parts[0]:
+        parts[0]["thoughtSignature"] = c.signature
+    c.parts, c.tool_use_tokens, c.empty_tail = parts, tool.tool_use_tokens, tool.empty_tail
+    c.extra.update(tool.extra)
+    c.text = None
 
 
 def plan_image_candidate(req: GenerateRequest, h: int, next_count: Callable[[], int]) -> Candidate:
@@ -430,6 +488,7 @@ def plan_image_candidate(req: GenerateRequest, h: int, next_count: Callable[[], 
         c = plan_candidate(req, 0, h, next_count)
         if c.text:
             c.parts = [_answer_part(c.text, _signature(h, 0, 1000) if sign else None)]
+            c.image_reply = True
         return c
     c = Candidate(0)
     if req.thinking.active:
@@ -442,7 +501,7 @@ def plan_image_candidate(req: GenerateRequest, h: int, next_count: Callable[[], 
         for i, part in enumerate(parts):
             if i == 0 or "inlineData" in part:
                 part["thoughtSignature"] = _signature(h, 0, 1000 + i)
-    c.parts = parts
+    c.parts, c.image_reply = parts, True
     return c
 
 

@@ -62,7 +62,12 @@ def count_parts(parts: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> N
             if isinstance(blob, Mapping):
                 modality = modality_for_mime(str(blob.get("mimeType", "")))
                 totals[modality] = totals.get(modality, 0) + BLOB_TOKENS
-        for structured in ("functionCall", "functionResponse", "executableCode"):
+        for structured in (
+            "functionCall",
+            "functionResponse",
+            "executableCode",
+            "codeExecutionResult",
+        ):
             if structured in part:
                 text = json.dumps(part[structured], sort_keys=True)
                 totals["TEXT"] = totals.get("TEXT", 0) + count_tokens(text)
