@@ -468,6 +468,10 @@ def _apply_tool(c: Candidate, tool: ToolReply) -> None:
         parts[0]["thoughtSignature"] = c.signature
     c.parts, c.tool_use_tokens, c.empty_tail = parts, tool.tool_use_tokens, tool.empty_tail
     c.extra.update(tool.extra)
+    if c.thoughts:
+        # The thought summary is part 0, so the grounded answer is part 1.
+        for support in c.extra.get("groundingMetadata", {}).get("groundingSupports", []):
+            support["segment"]["partIndex"] = 1
     c.text = None
 
 

@@ -13,6 +13,10 @@ sends (recorded shapes in tests/fixtures/wire/tool_*):
   and Tokyo") or asks for several functions; Gemini 3 signs the first call. A last turn of
   ``functionResponse`` parts is answered in words that use what the functions returned.
   Streams send the calls in one chunk, then an empty text chunk with the finish.
+- **googleSearch** (:mod:`.grounding`): a grounded answer with ``groundingMetadata``
+  (``webSearchQueries``, web ``groundingChunks``, ``groundingSupports`` whose segments are
+  UTF-8 byte offsets of the sentences they support, ``searchEntryPoint.renderedContent``)
+  and ``toolUsePromptTokenCount``.
 """
 
 from __future__ import annotations
@@ -221,6 +225,10 @@ def plan_tool_reply(ctx: ToolContext, sign: Callable[[int], str]) -> ToolReply |
         calls = plan_calls(ctx)
         if calls:
             return _call_reply(calls, ctx, sign)
+    if tools.google_search:
+        from .grounding import search_reply  # grounding builds on this module
+
+        return search_reply(ctx)
     return None
 
 
