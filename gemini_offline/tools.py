@@ -17,6 +17,9 @@ sends (recorded shapes in tests/fixtures/wire/tool_*):
   (``webSearchQueries``, web ``groundingChunks``, ``groundingSupports`` whose segments are
   UTF-8 byte offsets of the sentences they support, ``searchEntryPoint.renderedContent``)
   and ``toolUsePromptTokenCount``.
+- **codeExecution** (:mod:`.code_execution`): for arithmetic in the prompt,
+  ``executableCode`` / ``codeExecutionResult`` pairs (one per calculation; OUTCOME_FAILED for
+  division by zero), then the answer. Nothing from a request is ever executed.
 """
 
 from __future__ import annotations
@@ -225,8 +228,14 @@ def plan_tool_reply(ctx: ToolContext, sign: Callable[[int], str]) -> ToolReply |
         calls = plan_calls(ctx)
         if calls:
             return _call_reply(calls, ctx, sign)
+    if tools.code_execution:
+        from .code_execution import code_reply, find_calculations  # they build on this module
+
+        runs = find_calculations(ctx.prompt)
+        if runs:
+            return code_reply(runs, ctx, sign)
     if tools.google_search:
-        from .grounding import search_reply  # grounding builds on this module
+        from .grounding import search_reply
 
         return search_reply(ctx)
     return None
