@@ -6,8 +6,9 @@ It speaks the REST wire format of ``generativelanguage.googleapis.com`` (v1 and 
 as ``[[fault:429]]``. Image models asked for IMAGE output draw PNGs with Pillow and edit
 the latest image of the conversation (:mod:`.images`, :mod:`.image_replies`); Imagen
 answers on the Enterprise ``…/publishers/google/models/{m}:predict`` paths
-(:mod:`.imagen`). Point the google-genai SDK at it with ``HttpOptions(base_url=srv.url)``
-or ``GOOGLE_GEMINI_BASE_URL``.
+(:mod:`.imagen`). Tools answer in the real wire shapes (:mod:`.tools`: function calls,
+Google Search grounding, code execution, URL context). Point the google-genai SDK at it
+with ``HttpOptions(base_url=srv.url)`` or ``GOOGLE_GEMINI_BASE_URL``.
 """
 
 from .recording import RecordedRequest, RequestLog

@@ -1,4 +1,4 @@
-"""Fault directives: ``[[fault:…]]``, ``[[block:…]]`` and ``[[finish:…]]`` in a prompt.
+"""Directives in a prompt: ``[[fault:…]]``, ``[[block:…]]``, ``[[finish:…]]``, ``[[url:…]]``, ….
 
 Demos and tests put a directive in the last user turn to make the offline server fail in
 a chosen, realistic way. :func:`parse_directives` finds them and returns the text with the
@@ -19,6 +19,9 @@ directives removed, so the reply talks about the rest of the prompt.
                             ``image/svg+xml`` gets an SVG document holding a ``<script>``,
                             ``text/html`` an HTML document; any other type the usual PNG
                             bytes, labelled TYPE (for testing how clients treat the label)
+``[[url:ERROR]]``           with the urlContext tool: every URL of the prompt gets that
+                            ``urlRetrievalStatus`` (ERROR, PAYWALL, UNSAFE or SUCCESS, also
+                            spelt URL_RETRIEVAL_STATUS_ERROR, …) and the answer says so
 ==========================  ===============================================================
 """
 
@@ -32,7 +35,7 @@ from typing import Any
 from .errors import STATUS_BY_CODE, ApiError, invalid_argument
 
 DIRECTIVE_RE = re.compile(
-    r"\[\[\s*(?:(fault|block|finish|image-mime)\s*:\s*([^\]\s]*)|(text-only))\s*\]\]",
+    r"\[\[\s*(?:(fault|block|finish|image-mime|url)\s*:\s*([^\]\s]*)|(text-only))\s*\]\]",
     re.IGNORECASE,
 )
 #: A MIME type as ``[[image-mime:…]]`` accepts it: ``type/subtype``.
@@ -40,6 +43,8 @@ _MIME_RE = re.compile(r"^[a-z0-9][\w.+-]*/[a-z0-9][\w.+-]*$", re.IGNORECASE)
 _COUNTED_RE = re.compile(r"^(\d{3})(?:x(\d+))?$", re.IGNORECASE)
 
 FAULT_CODES = (400, 403, 404, 429, 500, 503, 504)
+#: ``[[url:…]]`` values: the ``URL_RETRIEVAL_STATUS_…`` suffixes a URL context reply uses.
+URL_STATUSES = frozenset({"SUCCESS", "ERROR", "PAYWALL", "UNSAFE"})
 TRANSPORT_FAULTS = ("timeout", "cut", "midstream")
 
 BLOCK_REASONS = frozenset(
@@ -116,6 +121,8 @@ class Directives:
     text_only: bool = False
     #: ``[[image-mime:TYPE]]``: the ``mimeType`` (and, for SVG/HTML, the body) of image parts.
     image_mime: str | None = None
+    #: ``[[url:STATUS]]``: the retrieval status of every URL (SUCCESS, ERROR, PAYWALL, UNSAFE).
+    url_status: str | None = None
 
 
 def parse_directives(text: str) -> tuple[str, Directives]:
@@ -141,6 +148,9 @@ def parse_directives(text: str) -> tuple[str, Directives]:
             found["image_mime"] = value.lower()
         elif kind == "block":
             found["block"] = _checked(value.upper(), BLOCK_REASONS, match.group(0))
+        elif kind == "url":
+            status = value.upper().removeprefix("URL_RETRIEVAL_STATUS_")
+            found["url_status"] = _checked(status, URL_STATUSES, match.group(0))
         else:
             found["finish"] = _checked(value.upper(), FINISH_REASONS, match.group(0))
     cleaned = DIRECTIVE_RE.sub("", text)

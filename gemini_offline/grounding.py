@@ -1,4 +1,4 @@
-"""Grounded answers: Google Search (and the retrieved pages of URL context).
+"""Grounded answers: Google Search, and the pages URL context retrieves.
 
 An answer is built sentence by sentence (:class:`Grounded`), so every ``groundingSupports``
 entry points at exactly the sentence it supports: ``segment.startIndex`` / ``endIndex`` are
@@ -13,12 +13,15 @@ import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, unquote, urlsplit
 
 from .tools import ToolContext, ToolReply
 
 #: Prompt tokens the simulated search "reads" per result.
 SEARCH_CHUNK_TOKENS = 40
+#: Prompt tokens of one retrieved page (URL context), and of a URL that was not read.
+PAGE_TOKENS = 600
+URL_TOKENS = 8
 
 
 SEARCH_SOURCES = (
@@ -144,4 +147,82 @@ def search_reply(ctx: ToolContext) -> ToolReply:
         [{"text": answer.text}],
         extra={"groundingMetadata": metadata},
         tool_use_tokens=SEARCH_CHUNK_TOKENS * len(chunks) + len(query.split()),
+    )
+
+
+_URL_RE = re.compile(r"https?://[^\s<>\"'“”)\]]+", re.IGNORECASE)
+
+
+def urls_in(prompt: str) -> list[str]:
+    """The http(s) URLs of ``prompt``, in order, without trailing punctuation or repeats."""
+    found: list[str] = []
+    for m in _URL_RE.finditer(prompt):
+        url = m.group(0).rstrip(".,;:!?")
+        if url not in found:
+            found.append(url)
+    return found
+
+
+def page_subject(url: str) -> str:
+    """What a page is probably about, from its URL ("…/wiki/Grace_Hopper" -> "Grace Hopper")."""
+    parts = urlsplit(url)
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    last = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else ""
+    words = re.sub(r"[-_+]+", " ", last).strip()
+    if words and not words.isdigit():
+        return words
+    return parts.hostname or url
+
+
+URL_FAILURES = {
+    "ERROR": "could not be retrieved",
+    "PAYWALL": "is behind a paywall",
+    "UNSAFE": "was flagged as unsafe, so it was not read",
+}
+
+
+def url_reply(urls: list[str], ctx: ToolContext) -> ToolReply:
+    """``urlContextMetadata`` for every URL; grounding on the pages read."""
+    status = ctx.url_status or "SUCCESS"
+    metadata = [
+        {"retrievedUrl": url, "urlRetrievalStatus": f"URL_RETRIEVAL_STATUS_{status}"}
+        for url in urls
+    ]
+    answer = Grounded()
+    extra: dict[str, Any] = {}
+    if status == "SUCCESS":
+        chunks = [{"web": {"uri": url, "title": urlsplit(url).hostname or url}} for url in urls]
+        pages = "the page" if len(urls) == 1 else f"the {len(urls)} pages"
+        answer.add(f"I read {pages} you linked.", sep="")
+        for i, url in enumerate(urls):
+            host = urlsplit(url).hostname or url
+            answer.add(f"The page on {host} is about {page_subject(url)}.", [i])
+        answer.add(
+            "Its text is simulated offline, so ask about a detail and I'll answer as if I "
+            "had read it."
+            if len(urls) == 1
+            else "Their text is simulated offline, so ask about a detail and I'll answer as "
+            "if I had read them.",
+            sep="\n\n",
+        )
+        extra["groundingMetadata"] = {
+            "groundingChunks": chunks,
+            "groundingSupports": answer.grounding_supports(0),
+        }
+    else:
+        listed = ", ".join(urls)
+        page = "the page" if len(urls) == 1 else "the pages"
+        answer.add(
+            f"I couldn't read {listed}: {page} {URL_FAILURES[status]}, so I can't say what "
+            f"{'it contains' if len(urls) == 1 else 'they contain'}.",
+            sep="",
+        )
+        answer.add("Try another link, or paste the text you want me to look at.")
+    answer.add(ctx.closing, sep="\n\n")
+    extra["urlContextMetadata"] = {"urlMetadata": metadata}
+    read = len(urls) if status == "SUCCESS" else 0
+    return ToolReply(
+        [{"text": answer.text}],
+        extra=extra,
+        tool_use_tokens=PAGE_TOKENS * read + URL_TOKENS * len(urls),
     )

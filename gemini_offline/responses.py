@@ -455,6 +455,7 @@ def tool_context(req: GenerateRequest, variation: Variation, h: int) -> ToolCont
         question=req.question,
         tools=req.tools,
         function_responses=req.function_responses,
+        url_status=req.directives.url_status,
         gemini_3=req.model.id.startswith("gemini-3"),
         rotation=variation.rotation,
         h=h,

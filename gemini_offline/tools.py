@@ -20,6 +20,9 @@ sends (recorded shapes in tests/fixtures/wire/tool_*):
 - **codeExecution** (:mod:`.code_execution`): for arithmetic in the prompt,
   ``executableCode`` / ``codeExecutionResult`` pairs (one per calculation; OUTCOME_FAILED for
   division by zero), then the answer. Nothing from a request is ever executed.
+- **urlContext** (:mod:`.grounding`): ``urlContextMetadata.urlMetadata`` for each URL in
+  the prompt, ``URL_RETRIEVAL_STATUS_SUCCESS`` (the pages become grounding chunks) unless
+  ``[[url:ERROR]]`` (PAYWALL, UNSAFE) forces another status; ``toolUsePromptTokenCount``.
 """
 
 from __future__ import annotations
@@ -204,6 +207,8 @@ class ToolContext:
     tools: ToolSet
     #: ``functionResponse`` payloads of the last turn, in order (name, response).
     function_responses: list[tuple[str, Any]]
+    #: ``[[url:STATUS]]`` of the prompt (None: every URL is retrieved).
+    url_status: str | None
     gemini_3: bool
     #: Picks among equally good wordings (the candidate's variation).
     rotation: int
@@ -234,6 +239,12 @@ def plan_tool_reply(ctx: ToolContext, sign: Callable[[int], str]) -> ToolReply |
         runs = find_calculations(ctx.prompt)
         if runs:
             return code_reply(runs, ctx, sign)
+    if tools.url_context:
+        from .grounding import url_reply, urls_in
+
+        urls = urls_in(ctx.prompt)
+        if urls:
+            return url_reply(urls, ctx)
     if tools.google_search:
         from .grounding import search_reply
 

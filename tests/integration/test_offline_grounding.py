@@ -10,6 +10,7 @@ from __future__ import annotations
 from http.server import ThreadingHTTPServer
 from typing import Any
 
+import pytest
 from google import genai
 from google.genai import types
 
@@ -160,3 +161,95 @@ def test_the_offline_search_reply_reads_like_the_recorded_one(
     assert _grounding_shape(offline) == _grounding_shape(real)
     # The recorded offsets are byte offsets too (its text has "°F" before them).
     supported_texts(real.text, real.candidates[0].grounding_metadata)
+
+
+# -- URL context ---------------------------------------------------------------------------
+
+URLS = types.Tool(url_context=types.UrlContext())
+PAGES = "Compare https://en.wikipedia.org/wiki/Grace_Hopper and https://example.org/café/menu.html."
+
+
+def with_urls(client: genai.Client, prompt: str, *tools: types.Tool, stream: bool = False):
+    cfg = types.GenerateContentConfig(tools=[URLS, *tools])
+    if stream:
+        return list(client.models.generate_content_stream(model=MODEL, contents=prompt, config=cfg))
+    return client.models.generate_content(model=MODEL, contents=prompt, config=cfg)
+
+
+def test_each_url_of_the_prompt_is_retrieved(client: genai.Client) -> None:
+    reply = with_urls(client, PAGES)
+
+    candidate = reply.candidates[0]
+    metadata = candidate.url_context_metadata.url_metadata
+    assert [m.retrieved_url for m in metadata] == [
+        "https://en.wikipedia.org/wiki/Grace_Hopper",
+        "https://example.org/café/menu.html",
+    ]
+    assert {m.url_retrieval_status for m in metadata} == {
+        types.UrlRetrievalStatus.URL_RETRIEVAL_STATUS_SUCCESS
+    }
+    chunks = candidate.grounding_metadata.grounding_chunks
+    assert [c.web.uri for c in chunks] == [m.retrieved_url for m in metadata]
+    pieces = supported_texts(reply.text, candidate.grounding_metadata)
+    assert pieces == [
+        "The page on en.wikipedia.org is about Grace Hopper.",
+        "The page on example.org is about menu.",
+    ]
+    assert reply.usage_metadata.tool_use_prompt_token_count > 0
+
+
+@pytest.mark.parametrize("status", ["ERROR", "PAYWALL", "UNSAFE"])
+def test_a_directive_forces_a_retrieval_failure(client: genai.Client, status: str) -> None:
+    reply = with_urls(client, f"Summarise https://news.example.com/story [[url:{status}]]")
+
+    candidate = reply.candidates[0]
+    (meta,) = candidate.url_context_metadata.url_metadata
+    assert meta.retrieved_url == "https://news.example.com/story"
+    assert meta.url_retrieval_status == types.UrlRetrievalStatus[f"URL_RETRIEVAL_STATUS_{status}"]
+    assert candidate.grounding_metadata is None
+    assert "I couldn't read https://news.example.com/story" in reply.text
+    assert "[[url" not in reply.text
+
+
+def test_without_a_url_there_is_no_url_metadata(client: genai.Client) -> None:
+    reply = with_urls(client, "Summarise the news for me")
+
+    assert reply.candidates[0].url_context_metadata is None
+
+
+def test_url_context_and_search_together_still_read_the_urls(client: genai.Client) -> None:
+    reply = with_urls(client, "What does https://example.com/pricing say?", SEARCH)
+
+    assert reply.candidates[0].url_context_metadata.url_metadata[0].retrieved_url == (
+        "https://example.com/pricing"
+    )
+
+
+def test_a_streamed_url_answer_ends_with_the_url_metadata(client: genai.Client) -> None:
+    chunks = with_urls(client, "Summarise https://example.com/pricing please", stream=True)
+
+    assert all(c.candidates[0].url_context_metadata is None for c in chunks[:-1])
+    last = chunks[-1].candidates[0]
+    assert last.url_context_metadata.url_metadata[0].retrieved_url == "https://example.com/pricing"
+    supported_texts("".join(c.text or "" for c in chunks), last.grounding_metadata)
+
+
+def test_the_offline_url_reply_reads_like_the_recorded_one(
+    client: genai.Client, recorded: ThreadingHTTPServer
+) -> None:
+    real = through_sdk(recorded, wire_json("tool_url_context_gemini-2.5-flash.json"), MODEL)
+    offline = with_urls(client, "What is the first sentence on the page https://ai.pydantic.dev?")
+
+    def shape(reply: types.GenerateContentResponse) -> dict[str, Any]:
+        candidate = reply.candidates[0]
+        return {
+            "url": [
+                sorted(k for k, v in m if v is not None)
+                for m in candidate.url_context_metadata.url_metadata
+            ],
+            "status": [m.url_retrieval_status for m in candidate.url_context_metadata.url_metadata],
+            "grounding": sorted(k for k, v in candidate.grounding_metadata if v is not None),
+            "usage": sorted(k for k, v in reply.usage_metadata if v is not None),
+        }
+
+    assert shape(offline) == shape(real)

@@ -25,6 +25,8 @@ from gemini_offline.faults import Directives, FaultCounter, fault_error, parse_d
         ),
         ("Explain tides [[image-mime:image/SVG+xml]]", Directives(image_mime="image/svg+xml")),
         ("[[Image-Mime: text/html]] Explain tides", Directives(image_mime="text/html")),
+        ("Explain tides [[url:paywall]]", Directives(url_status="PAYWALL")),
+        ("[[url:URL_RETRIEVAL_STATUS_UNSAFE]] Explain tides", Directives(url_status="UNSAFE")),
     ],
 )
 def test_directives_are_found_and_stripped(prompt: str, expected: Directives) -> None:
@@ -43,6 +45,8 @@ def test_directives_are_found_and_stripped(prompt: str, expected: Directives) ->
         "[[finish:DONE]]",
         "[[image-mime:svg]]",
         "[[image-mime:]]",
+        "[[url:BROKEN]]",
+        "[[url:URL_RETRIEVAL_STATUS_UNSPECIFIED]]",
     ],
 )
 def test_unknown_directive_values_are_a_400(bad: str) -> None:
