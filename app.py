@@ -3,7 +3,7 @@ navigation."""
 
 import streamlit as st
 
-from components.library import before_page
+from components.chat import prepare_chat
 from components.session import CONNECTED, init_session
 from components.sidebar import render_sidebar
 from components.urlstate import check_restored_model, restore_from_url, show_url_notes, sync_url
@@ -38,6 +38,11 @@ pages = st.navigation(
         "Converse": [
             st.Page("views/chat.py", title="Chat", icon=":material/chat:", url_path="chat"),
         ],
+        "Keep": [
+            st.Page(
+                "views/library.py", title="Library", icon=":material/bookmarks:", url_path="library"
+            ),
+        ],
     },
     position="sidebar",
 )
@@ -62,6 +67,6 @@ else:
     st.caption(f":material/cloud_done: Connected to **{connected.plan.label}**")
 
 show_url_notes()
-before_page(pages.url_path)
+prepare_chat(pages.url_path)
 sync_url(pages.url_path)
 pages.run()

@@ -15,6 +15,7 @@ import streamlit as st
 from components.code import get_code
 from components.connection import Connected, token_count
 from components.errors import show_error
+from components.library import autosave_chat, record_run
 from components.streaming import recover_interrupted, stream_live
 from playground import chat as turns_logic
 from playground.conversation import (
@@ -72,6 +73,14 @@ def recover() -> None:
         turns_logic.record_stop(conversation(), run.reply)
 
 
+def prepare_chat(page: str) -> None:
+    """Before the Chat page draws: record a stream a Stop (or any rerun) cut short, then
+    autosave the conversation, so the URL written in this run has its token."""
+    if page == "chat":
+        recover()
+        autosave_chat()
+
+
 def send(link: Connected, user_turn: Turn) -> None:
     """Stream the model's answer to `user_turn` (already in the conversation)."""
     chat = conversation()
@@ -81,6 +90,7 @@ def send(link: Connected, user_turn: Turn) -> None:
         run = link.gemini.stream(request)
         reply = stream_live(run, INFLIGHT)
     turns_logic.record_outcome(chat, user_turn, reply, run.error)
+    record_run("chat", request, reply)
 
 
 def submit_message(link: Connected, text: str, files: Sequence) -> None:

@@ -4,7 +4,7 @@ downloads. Images are shown from the session's ImageStore, losslessly (PNG)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 from google.genai import types
@@ -261,7 +261,12 @@ def imagen_controls() -> ImagenSettings:
 # --- running a mode ----------------------------------------------------------------------
 
 
-def _run_calls(link: Connected, request: GenerateRequest, count: int) -> list[ImageOutcome]:
+def _run_calls(
+    link: Connected,
+    request: GenerateRequest,
+    count: int,
+    finish: Callable[[list[ImageOutcome]], None],
+) -> None:
     """`count` calls in parallel, with progress and elapsed time in a status box."""
     started = time.perf_counter()
     noun = "image" if count == 1 else "images"
@@ -279,6 +284,7 @@ def _run_calls(link: Connected, request: GenerateRequest, count: int) -> list[Im
             error_key=ERROR,
             label=f"Generating {count} {noun}…",
             on_item=done,
+            finish=finish,
         )
         summary = summarize_run(outcomes, time.perf_counter() - started)
         status.update(
@@ -286,7 +292,6 @@ def _run_calls(link: Connected, request: GenerateRequest, count: int) -> list[Im
             state="error" if summary.failed else "complete",
             expanded=False,
         )
-    return outcomes
 
 
 def _history() -> list[types.Content]:
@@ -319,33 +324,46 @@ def run_mode(
         check_inputs(mode, prompt, references)
         if isinstance(settings, ImagenSettings):
             config = settings.to_config()
-            response = wait_for(
+
+            def keep_imagen(response: types.GenerateImagesResponse) -> None:
+                outcomes = [imagen_outcome(response, store())]
+                st.session_state[RESULT] = (mode, outcomes, ())
+                remember(outcomes, prompt, mode)
+
+            wait_for(
                 lambda emit: link.gemini.generate_images(settings.model, prompt, config),
                 key=KEY,
                 error_key=ERROR,
                 label="Generating with Imagen…",
+                finish=keep_imagen,
             )
-            outcomes = [imagen_outcome(response, store())]
-            st.session_state[RESULT] = (mode, outcomes, ())
-            remember(outcomes, prompt, mode)
             return
         request = request_for(mode, prompt, references, settings)
         assert request is not None  # check_inputs refused every input without one
         if mode == "Edit chat":
-            reply = wait_for(
+
+            def keep_edit(reply: Reply) -> None:
+                turn, outcome = record_edit_turn(
+                    st.session_state[EDIT_CHAT], request, reply, store()
+                )
+                st.session_state[SENT_UPLOADS] |= set(sources)  # sent once, kept in the chat
+                st.session_state[EDIT_OUTCOMES][turn.id] = outcome
+                remember([outcome], prompt, mode, sources)
+
+            wait_for(
                 lambda emit: link.gemini.generate(request, on_retry=retry_notices(emit)),
                 key=KEY,
                 error_key=ERROR,
                 label="Editing…",
+                finish=keep_edit,
             )
-            turn, outcome = record_edit_turn(st.session_state[EDIT_CHAT], request, reply, store())
-            st.session_state[SENT_UPLOADS] |= set(sources)  # sent once, kept in the chat
-            st.session_state[EDIT_OUTCOMES][turn.id] = outcome
-            remember([outcome], prompt, mode, sources)
             return
-        outcomes = _run_calls(link, request, settings.number_of_images)
-        st.session_state[RESULT] = (mode, outcomes, sources if mode == "Edit" else ())
-        remember(outcomes, prompt, mode, sources)
+
+        def keep_outcomes(outcomes: list[ImageOutcome]) -> None:
+            st.session_state[RESULT] = (mode, outcomes, sources if mode == "Edit" else ())
+            remember(outcomes, prompt, mode, sources)
+
+        _run_calls(link, request, settings.number_of_images, keep_outcomes)
     except PlaygroundError as error:
         st.session_state[ERROR] = error
 

@@ -10,16 +10,20 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from components.chat import recover
 from playground.errors import BadInput
+from playground.gemini import GenerateRequest
 from playground.library import (
-    LOCAL_OWNER,
     SavedChat,
+    Scope,
     autosave,
     expand_snapshot,
+    library_scope,
     open_saved,
+    request_record,
     snapshot_query,
+    usage_record,
 )
+from playground.reply import Reply
 from playground.state import (
     CHAT_CONVERSATION,
     CHAT_LINK,
@@ -33,7 +37,7 @@ from playground.state import (
     SETTINGS,
     URL_SNAPSHOTS,
 )
-from playground.storage import Storage, database_url
+from playground.storage import Library, Storage, database_url
 
 
 def _secret_url() -> str | None:
@@ -61,11 +65,56 @@ def storage() -> Storage | None:
         return None
 
 
+def _signed_in_email() -> str | None:
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("sub") or "") or None
+    except Exception:  # no [auth] configured: nobody is signed in
+        return None
+    return None
+
+
+def current_scope() -> Scope:
+    """Whose library this session works in (see playground.library.library_scope)."""
+    host = urlsplit(st.context.url).hostname if st.context.url else None
+    return library_scope(
+        user_email=_signed_in_email(),
+        server_address=st.get_option("server.address"),
+        url_host=host,
+        library_mode=os.environ.get("PLAYGROUND_LIBRARY"),
+    )
+
+
 def owner() -> str:
-    return LOCAL_OWNER
+    return current_scope().owner
 
 
-def _library_failed(exc: Exception) -> None:
+def library() -> Library | None:
+    """This session's view of the library (None when the database cannot be opened)."""
+    store = storage()
+    return Library(store, owner()) if store is not None else None
+
+
+def record_run(page: str, request: GenerateRequest, reply: Reply) -> None:
+    """Keep a run in the history (never blocks the page: a failure is a sidebar note)."""
+    mine = library()
+    if mine is None:
+        return
+    try:
+        mine.record_run(
+            page,
+            request.model,
+            request_record(request),
+            reply.text,
+            usage_record(reply),
+            reply.timing.latency_s,
+            reply.finish_reason or reply.interrupted,
+        )
+    except Exception as exc:
+        library_failed(exc)
+
+
+def library_failed(exc: Exception) -> None:
     st.session_state[LIBRARY_ERROR] = (
         f"Saving to the library failed ({type(exc).__name__}); your work is still on the page."
     )
@@ -90,7 +139,7 @@ def snapshot_token(page: str, query: Mapping[str, str]) -> str | None:
         try:
             made[mark] = snapshot_query(store, owner(), page, query)
         except Exception as exc:
-            _library_failed(exc)
+            library_failed(exc)
             return None
     return made[mark]
 
@@ -145,7 +194,7 @@ def autosave_chat() -> None:
             system_instruction=st.session_state.get(CHAT_SYSTEM_INSTRUCTION) or "",
         )
     except Exception as exc:
-        _library_failed(exc)
+        library_failed(exc)
         return
     if result is not saved:
         st.session_state[CHAT_SAVED] = result
@@ -163,7 +212,7 @@ def share_conversation() -> str | None:
     try:
         return store.freeze_copy(saved.token, owner())
     except Exception as exc:
-        _library_failed(exc)
+        library_failed(exc)
         return None
 
 
@@ -171,17 +220,6 @@ def show_library_error() -> None:
     problem = st.session_state.get(LIBRARY_ERROR)
     if problem:
         st.warning(problem, icon=":material/database:")
-
-
-def before_page(page: str) -> None:
-    """What the library does before a page draws: on Chat, record a stream a Stop (or any
-    rerun) cut short and autosave the conversation, so the URL this run writes has its
-    token. The sidebar shows any library problem."""
-    if page == "chat":
-        recover()
-        autosave_chat()
-    with st.sidebar:
-        show_library_error()
 
 
 def _freeze() -> None:

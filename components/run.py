@@ -3,6 +3,7 @@ row (Run, Retry on Streaming, Get code, the prompt's token count), and the check
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -10,11 +11,13 @@ import streamlit as st
 from components.code import get_code
 from components.connection import token_count
 from components.errors import show_error
+from components.library import record_run
 from components.prompt import PromptInput, prompt_editor, system_instruction_editor
 from components.session import connected, run_blockers
 from playground.errors import BadInput
 from playground.gemini import GenerateRequest, build_request, user_content
-from playground.state import SETTINGS
+from playground.reply import Reply
+from playground.state import SETTINGS, TEXT_REPLY, TEXT_REPLY_JSON
 
 
 @dataclass(frozen=True)
@@ -70,3 +73,16 @@ def checked_request(prompt: PromptInput, *, stream: bool = False) -> GenerateReq
         )
     settings = st.session_state[SETTINGS]
     return build_request(settings, prompt.text, prompt.attachments, stream=stream)
+
+
+def keep_text_reply(request: GenerateRequest) -> Callable[[Reply], None]:
+    """What the Text page does with its reply when it arrives (in this run or a later one):
+    keep it (and whether it was asked for as JSON), and add it to the run history."""
+    as_json = st.session_state[SETTINGS].response_format == "json"
+
+    def keep(reply: Reply) -> None:
+        st.session_state[TEXT_REPLY] = reply
+        st.session_state[TEXT_REPLY_JSON] = as_json
+        record_run("", request, reply)
+
+    return keep

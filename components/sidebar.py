@@ -13,7 +13,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from components.connection import Connected, check_key, connect
-from components.urlstate import share_button
+from components.library import show_library_error
+from components.urlstate import save_button, share_button
 from playground.catalog import ModelInfo
 from playground.settings import (
     BLOCK_THRESHOLDS,
@@ -265,6 +266,7 @@ def render_sidebar(page: str) -> Connected:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown("### :material/auto_awesome: Gemini Playground")
             share_button(page)
+            save_button(page)
         _connection_section()
         connected = connect()
         st.divider()
@@ -281,6 +283,7 @@ def render_sidebar(page: str) -> Connected:
         values.update(_advanced_controls())
         values["safety"] = _safety_controls()
         _request_controls()
+        show_library_error()
         st.button("Reset settings", key="settings.reset", on_click=reset_settings)
     values["system_instruction"] = st.session_state.get(SYSTEM_INSTRUCTION) or ""
     try:

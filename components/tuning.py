@@ -235,16 +235,21 @@ def run(
     # The worker fills a copy: a cancelled run leaves the grid on screen as it was.
     working = replace(grid, results=dict(grid.results))
     try:
-        grid = wait_for(
+        wait_for(
             lambda emit: run_into(link.gemini, working, cells, lambda *item: emit(item)),
             key="system",
             error_key=ERROR,
             label=f"Running {len(cells)} cells…",
             on_item=progress,
+            finish=_keep_grid,
         )
     except PlaygroundError as error:
         st.session_state[ERROR] = error
+        st.session_state[GRID] = grid
     bar.empty()
+
+
+def _keep_grid(grid: Grid) -> None:
     st.session_state[GRID] = grid
 
 

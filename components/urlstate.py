@@ -7,8 +7,23 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from components.library import expanded_query, open_linked_chat, snapshot_token
-from playground.state import CHAT_LINK, MODEL, URL_MODEL, URL_NOTES, URL_SEEN
+from components.library import (
+    current_scope,
+    expanded_query,
+    library,
+    library_failed,
+    open_linked_chat,
+    snapshot_token,
+)
+from playground.state import (
+    CHAT_LINK,
+    MODEL,
+    SAVE_NAME,
+    URL_MODEL,
+    URL_NOTES,
+    URL_OPEN,
+    URL_SEEN,
+)
 from playground.urlstate import (
     SNAPSHOT_PARAM,
     VERSION,
@@ -43,7 +58,8 @@ def restore_from_url(page: str) -> None:
     A snapshot token (`s`) stands for its saved setup; a conversation token (`c`, Chat)
     opens that conversation."""
     query = st.query_params.to_dict()
-    if not query or _fingerprint(query) in st.session_state.get(URL_SEEN, []):
+    opened = st.session_state.pop(URL_OPEN, False)
+    if not query or (not opened and _fingerprint(query) in st.session_state.get(URL_SEEN, [])):
         return
     _remember(query)
     notes: list[str] = []
@@ -99,6 +115,11 @@ def current_query(page: str) -> tuple[dict[str, str], list[str]]:
     return query, left_out
 
 
+def full_query(page: str) -> dict[str, str]:
+    """The whole setup as query parameters, however long (for saving by name)."""
+    return encode(page_params(page), st.session_state, defaults())
+
+
 def sync_url(page: str) -> None:
     """Rewrite the URL's query to the current setup (only when it changed)."""
     query, _ = current_query(page)
@@ -129,6 +150,30 @@ def share_button(page: str) -> None:
                 f"Too long for a link, so not in it: {', '.join(left_out)}.",
                 icon=":material/content_cut:",
             )
+
+
+def _save_prompt(page: str) -> None:
+    mine = library()
+    name = st.session_state.get(SAVE_NAME) or ""
+    if mine is None:
+        return
+    try:
+        setup = full_query(page)
+        token = st.session_state.get(CHAT_LINK) if page == "chat" else None
+        mine.save_prompt(name or "Untitled prompt", page, setup, token)
+    except Exception as exc:
+        library_failed(exc)
+        return
+    st.session_state[SAVE_NAME] = ""
+    st.toast(f"Saved “{name or 'Untitled prompt'}” to the Library", icon=":material/bookmark:")
+
+
+def save_button(page: str) -> None:
+    """Save this page's setup (and, on Chat, its conversation) to the Library by name."""
+    with st.popover("Save", icon=":material/bookmark_add:", help="Save to the Library"):
+        st.text_input("Name", key=SAVE_NAME, placeholder="e.g. Pirate persona")
+        st.button("Save to Library", key="library.save", on_click=_save_prompt, args=(page,))
+        st.caption(current_scope().why)
 
 
 def _dismiss() -> None:

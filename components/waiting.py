@@ -1,17 +1,18 @@
 """Wait for Gemini with the elapsed time on screen and a Cancel button.
 
 The call runs in a `Background` worker; this script watches it, so the clock moves and a
-click on Cancel (or any other widget) interrupts the wait at once. Cancel's callback leaves
-a `Cancelled` message in the page's error key; the abandoned call's answer is dropped.
-Retry notices from the worker become toasts here, in the script's own thread.
+click on Cancel interrupts the wait at once: Cancel's callback abandons the call and leaves
+a `Cancelled` message in the page's error key. Any other widget also interrupts the script
+(Streamlit reruns), but then the call goes on: it is parked in session state and the next
+run resumes watching it (`resume`) and delivers its answer, so touching a slider while a
+reply is on its way loses nothing. Retry notices from the worker become toasts here.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
@@ -32,13 +33,20 @@ class RetryNotice:
     error: PlaygroundError
 
 
+@dataclass
+class Pending(Generic[T]):
+    """A call in flight, and what to do with its answer when it comes."""
+
+    job: Background[T]
+    finish: Callable[[T], Any] | None
+    label: str
+    what: str
+    error_key: str
+
+
 def retry_notices(emit: Emit) -> RetryCallback:
     """An `on_retry` callback for work in the background: it hands notices to the script."""
     return lambda attempt, wait, error: emit(RetryNotice(attempt, wait, error))
-
-
-def _cancel(error_key: str, started: float, what: str) -> None:
-    st.session_state[error_key] = cancelled(time.perf_counter() - started, what)
 
 
 def show_retry(item: Any) -> bool:
@@ -49,6 +57,38 @@ def show_retry(item: Any) -> bool:
     return False
 
 
+def _pending_key(key: str) -> str:
+    return f"{key}.pending"
+
+
+def _cancel(key: str) -> None:
+    pending: Pending | None = st.session_state.pop(_pending_key(key), None)
+    if pending is not None:
+        pending.job.abandon()
+        st.session_state[pending.error_key] = cancelled(pending.job.elapsed_s(), pending.what)
+
+
+def _watch(pending: Pending[T], key: str, on_item: Callable[[Any], None] | None) -> T:
+    box = st.empty()
+    with box.container():
+        clock_col, cancel_col = st.columns([5, 1], vertical_alignment="center")
+        clock = clock_col.empty()
+        cancel_col.button(
+            "Cancel", key=f"{key}.cancel", icon=":material/cancel:", on_click=_cancel, args=(key,)
+        )
+    for item in pending.job.watch(abandon_on_close=False):
+        if isinstance(item, Tick):
+            clock.caption(f":material/hourglass_top: {pending.label} {item.elapsed_s:.1f} s")
+        elif not show_retry(item) and on_item is not None:
+            on_item(item)
+    st.session_state.pop(_pending_key(key), None)
+    box.empty()
+    value = pending.job.result()
+    if pending.finish is not None:
+        pending.finish(value)
+    return value
+
+
 def wait_for(
     work: Callable[[Emit], T],
     *,
@@ -57,32 +97,26 @@ def wait_for(
     label: str = "Calling Gemini…",
     what: str = "run",
     on_item: Callable[[Any], None] | None = None,
+    finish: Callable[[T], Any] | None = None,
 ) -> T:
     """Run `work(emit)` in the background with a clock and Cancel; return its result.
 
+    `finish(result)` stores the answer (it also runs when a later run resumes the call).
     Items the work emits go to `on_item` (RetryNotices become toasts). The work's own
     exception (e.g. a PlaygroundError) is raised here.
     """
-    started = time.perf_counter()
-    box = st.empty()
-    with box.container():
-        clock_col, cancel_col = st.columns([5, 1], vertical_alignment="center")
-        clock = clock_col.empty()
-        cancel_col.button(
-            "Cancel",
-            key=f"{key}.cancel",
-            icon=":material/cancel:",
-            on_click=_cancel,
-            args=(error_key, started, what),
-        )
-    job = Background(work)
+    pending: Pending[T] = Pending(Background(work), finish, label, what, error_key)
+    st.session_state[_pending_key(key)] = pending
+    return _watch(pending, key, on_item)
+
+
+def resume(key: str) -> None:
+    """Watch a call an earlier run left in flight (another widget interrupted it) and
+    deliver its answer through its `finish`; its error goes to its page's error key."""
+    pending: Pending | None = st.session_state.get(_pending_key(key))
+    if pending is None:
+        return
     try:
-        for item in job.watch():
-            if isinstance(item, Tick):
-                clock.caption(f":material/hourglass_top: {label} {item.elapsed_s:.1f} s")
-            elif not show_retry(item) and on_item is not None:
-                on_item(item)
-    finally:
-        job.abandon()
-    box.empty()
-    return job.result()
+        _watch(pending, key, None)
+    except PlaygroundError as error:
+        st.session_state[pending.error_key] = error

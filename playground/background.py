@@ -78,9 +78,11 @@ class Background(Generic[T]):
         if self._done is None:
             self._abandoned.set()
 
-    def watch(self) -> Iterator[Any]:
+    def watch(self, *, abandon_on_close: bool = True) -> Iterator[Any]:
         """What the work emits, in order, and a Tick after each `tick_s` of quiet; ends when
-        the work is done. Closing the iterator early abandons the work."""
+        the work is done. Closing the iterator early abandons the work, unless
+        `abandon_on_close` is False: then the work goes on and a later `watch()` resumes
+        with what it emitted meanwhile."""
         try:
             while self._done is None:
                 try:
@@ -93,7 +95,8 @@ class Background(Generic[T]):
                 else:
                     yield item
         finally:
-            self.abandon()
+            if abandon_on_close:
+                self.abandon()
 
     def result(self) -> T:
         """The work's return value, or its exception raised here (after `watch()` ended)."""

@@ -31,8 +31,11 @@ TIMEOUT = "connection.timeout_s"  # the Request timeout widget (seconds)
 # --- the URL -------------------------------------------------------------------------------------
 URL_SEEN = "url.seen"  # queries this session wrote or read (a new one is a link to restore)
 URL_NOTES = "url.notes"  # what the link had that could not be used as it was
+URL_OPEN = "url.open"  # the Library opened a setup: read the next URL even if seen before
 URL_SNAPSHOTS = "url.snapshots"  # setup fingerprint -> snapshot token made this session
 LIBRARY_ERROR = "library.error"  # why the library could not be used (shown in the sidebar)
+SAVE_NAME = "library.save_name"  # the name box of Save
+LIBRARY_IMPORTED = "library.imported"  # what the last import added (shown once)
 URL_MODEL = "url.model"  # the model the link asked for, checked once the sidebar picked one
 
 # --- the sidebar's settings ------------------------------------------------------------------

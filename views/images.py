@@ -16,6 +16,7 @@ from components.images import (
     run_mode,
 )
 from components.session import connected
+from components.waiting import resume
 from playground.images import MODES, SYNTHID_NOTE
 from playground.settings import ImageSettings
 from playground.state import IMAGES_MODE
@@ -71,6 +72,8 @@ if mode != "Imagen":
         get_code(request_for(mode, prompt, references, settings), key="images.code")
 if clicked:
     run_mode(link, mode, prompt, references, settings)
+else:
+    resume("images")  # a run still on its way when another widget was touched
 
 if st.session_state.get(ERROR):
     show_error(st.session_state[ERROR])

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.errors import show_error
+from components.library import record_run
 from components.run import checked_request, prompt_row
 from components.session import connected
 from components.streaming import recover_interrupted, render_streamed_reply, stream_live
@@ -39,6 +40,7 @@ if row.run or row.retry:
         st.button("Stop", key="stream.stop", icon=":material/stop_circle:")
         stream = link.gemini.stream(request)
         st.session_state[STREAM_REPLY] = stream_live(stream, STREAM_INFLIGHT)
+        record_run("streaming", request, st.session_state[STREAM_REPLY])
         st.session_state[STREAM_ERROR] = stream.error
     except PlaygroundError as error:
         st.session_state[STREAM_ERROR] = error

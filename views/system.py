@@ -12,6 +12,7 @@ from components.tuning import (
     run_controls,
     variant_editors,
 )
+from components.waiting import resume
 from playground.state import SETTINGS
 
 st.title("System-instruction tuning", anchor=False)
@@ -32,6 +33,8 @@ code_popovers(base, variants, prompts)
 if ask.run:
     run(link, base, variants, prompts, samples, ask)
     st.rerun()  # redraw the controls for the grid that now exists
+else:
+    resume("system")  # a grid still running when another widget was touched
 
 render_error()
 render_results()

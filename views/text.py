@@ -4,11 +4,11 @@ import streamlit as st
 
 from components.errors import show_error
 from components.reply import render_reply
-from components.run import checked_request, prompt_row
+from components.run import checked_request, keep_text_reply, prompt_row
 from components.session import connected
-from components.waiting import retry_notices, wait_for
+from components.waiting import resume, retry_notices, wait_for
 from playground.errors import PlaygroundError
-from playground.state import SETTINGS, TEXT_ERROR, TEXT_REPLY, TEXT_REPLY_JSON
+from playground.state import TEXT_ERROR, TEXT_REPLY, TEXT_REPLY_JSON
 
 st.title("Text", anchor=False)
 st.caption("Send one prompt, optionally with images, and get one reply.")
@@ -22,14 +22,16 @@ if row.run:
     st.session_state[TEXT_ERROR] = None
     try:
         request = checked_request(row.prompt)
-        st.session_state[TEXT_REPLY] = wait_for(
+        wait_for(
             lambda emit: link.gemini.generate(request, on_retry=retry_notices(emit)),
             key="text",
             error_key=TEXT_ERROR,
+            finish=keep_text_reply(request),
         )
-        st.session_state[TEXT_REPLY_JSON] = st.session_state[SETTINGS].response_format == "json"
     except PlaygroundError as error:
         st.session_state[TEXT_ERROR] = error
+else:
+    resume("text")  # a reply still on its way when another widget was touched
 
 if st.session_state.get(TEXT_ERROR):
     show_error(st.session_state[TEXT_ERROR])

@@ -60,3 +60,20 @@ def test_a_run_that_hangs_shows_its_clock_and_can_be_cancelled(page, app_url):
     assert page.get_by_label("Prompt").input_value() == text
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "text-05-cancelled")
+
+
+def test_touching_a_setting_while_a_reply_is_on_its_way_loses_nothing(page, app_url):
+    page.goto(app_url)
+    prompt = page.get_by_label("Prompt")
+    prompt.fill("Explain how AI works [[fault:429x2]]")  # two retries: a run of a few seconds
+    prompt.press("Control+Enter")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text("retrying in", exact=False).first.wait_for()  # the call is in its backoff
+    temperature = page.get_by_role("slider", name="Temperature")
+    temperature.focus()
+    temperature.press("ArrowLeft")  # a rerun while the call waits
+    reply = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="for real answers")
+    expect(reply.last).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("You cancelled", exact=False)).to_have_count(0)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "text-06-kept-across-a-rerun")
