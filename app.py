@@ -63,6 +63,12 @@ if connected.plan.mode == "offline":
         "`GEMINI_API_KEY`, or add it to `.streamlit/secrets.toml`.",
         icon=":material/cloud_off:",
     )
+elif connected.plan.mode == "replay":
+    st.info(
+        f"**{connected.plan.label}** — replies come from a recorded demo; a request that "
+        "was not recorded says so. Choose “Don't replay” under Demo recording to go live.",
+        icon=":material/replay:",
+    )
 else:
     st.caption(f":material/cloud_done: Connected to **{connected.plan.label}**")
 

@@ -17,6 +17,7 @@ import streamlit as st
 from google import genai
 from google.genai import types
 
+from components.demo import apply_demo
 from playground.catalog import Catalog
 from playground.connection import (
     ConnectionPlan,
@@ -57,13 +58,14 @@ def _offline_key() -> str:
 
 
 def current_plan() -> ConnectionPlan:
-    return plan_connection(
+    plan = plan_connection(
         session_key=st.session_state.get(API_KEY),
         secrets_key=_secrets_key(),
         env=os.environ,
         force_offline=bool(st.session_state.get(FORCE_OFFLINE)),
         offline_key=_offline_key(),
     )
+    return apply_demo(plan)  # recording through a proxy, or replaying a recording
 
 
 def _cache_id(plan: ConnectionPlan) -> str:

@@ -13,6 +13,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from components.connection import Connected, check_key, connect
+from components.demo import demo_controls
 from components.library import show_library_error
 from components.urlstate import save_button, share_button
 from playground.catalog import ModelInfo
@@ -283,6 +284,7 @@ def render_sidebar(page: str) -> Connected:
         values.update(_advanced_controls())
         values["safety"] = _safety_controls()
         _request_controls()
+        demo_controls(connected.plan)
         show_library_error()
         st.button("Reset settings", key="settings.reset", on_click=reset_settings)
     values["system_instruction"] = st.session_state.get(SYSTEM_INSTRUCTION) or ""

@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 from google import genai
@@ -31,7 +32,7 @@ from playground.env import env_number
 OFFLINE_KEY_PREFIX = "offline-"
 DEFAULT_TIMEOUT_S = 120.0
 
-Mode = Literal["offline", "gemini", "enterprise"]
+Mode = Literal["offline", "gemini", "enterprise", "replay"]
 KeySource = Literal["session", "secrets", "env", "offline"]
 
 
@@ -54,11 +55,16 @@ class ConnectionPlan:
     key: ApiKey | None = None
     base_url: str | None = None  # a custom endpoint from GOOGLE_GEMINI_BASE_URL
     offline_reason: str | None = None  # "no_key" or "switched"
+    demo: str | None = None  # the recording folder being recorded to or replayed
 
     @property
     def label(self) -> str:
         if self.mode == "offline":
             return "Offline demo"
+        if self.mode == "replay":
+            return f"Replay of the recording “{self.demo}” (no network, no key)"
+        if self.demo:
+            return f"Gemini API, recording to “{self.demo}”"
         if self.mode == "enterprise":
             return "Gemini Enterprise"
         return "Gemini API (custom endpoint)" if self.base_url else "Gemini API"
@@ -69,7 +75,7 @@ class ConnectionPlan:
 
         Offline demo clients never are: each session has its own offline credential.
         """
-        if self.mode == "offline":
+        if self.mode in ("offline", "replay"):
             return False
         return self.key is None or self.key.source != "session"
 
@@ -78,6 +84,17 @@ class ConnectionPlan:
         """Identifies the client this plan builds, without revealing the key."""
         source = self.key.source if self.key else "none"
         return f"{self.mode}|{source}|{self.base_url or ''}"
+
+
+def recording_plan(plan: ConnectionPlan, proxy_url: str, folder: str) -> ConnectionPlan:
+    """`plan` with its traffic sent through a recording proxy (which forwards it on)."""
+    return replace(plan, base_url=proxy_url, demo=folder)
+
+
+def replay_plan(replay_url: str, folder: str, offline_key: str | None) -> ConnectionPlan:
+    """Serve a recording: no network, and no real key (the session's offline credential)."""
+    key = ApiKey(offline_key or new_offline_key(), "offline")
+    return ConnectionPlan("replay", key, base_url=replay_url, demo=folder)
 
 
 def new_offline_key() -> str:
@@ -160,3 +177,19 @@ def build_client(plan: ConnectionPlan, env: Mapping[str, str] | None = None) -> 
 def secrets_for_redaction(plan: ConnectionPlan) -> tuple[str, ...]:
     """Strings that must never appear in anything shown to the user."""
     return (plan.key.value,) if plan.key else ()
+
+
+def recordings_root(env: Mapping[str, str] | None = None) -> Path:
+    """Where demo recordings live: PLAYGROUND_RECORDINGS_DIR, else `recordings/` in the app
+    folder (git-ignored)."""
+    env = os.environ if env is None else env
+    configured = env.get("PLAYGROUND_RECORDINGS_DIR", "").strip()
+    return Path(configured) if configured else Path(__file__).resolve().parents[1] / "recordings"
+
+
+def recording_folders(root: Path) -> list[str]:
+    """The recordings there, newest first (folders holding a recording.json)."""
+    if not root.is_dir():
+        return []
+    found = [d for d in root.iterdir() if (d / "recording.json").is_file()]
+    return [d.name for d in sorted(found, key=lambda d: d.stat().st_mtime, reverse=True)]

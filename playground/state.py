@@ -27,6 +27,9 @@ KEY_WARNING = "connection.key_warning"
 FORCE_OFFLINE = "connection.offline"  # the Offline demo switch
 OFFLINE_KEY = "connection.offline_key"  # this session's offline credential (never shown)
 TIMEOUT = "connection.timeout_s"  # the Request timeout widget (seconds)
+DEMO_RECORD = "connection.record"  # the Record this session switch
+DEMO_RECORD_FOLDER = "connection.record_folder"  # the folder this recording goes to
+DEMO_REPLAY = "connection.replay"  # the recording being replayed (a selectbox)
 
 # --- the URL -------------------------------------------------------------------------------------
 URL_SEEN = "url.seen"  # queries this session wrote or read (a new one is a link to restore)

@@ -104,3 +104,35 @@ def test_timeout_from_env():
     assert request_timeout_s({}) == 120.0
     assert request_timeout_s({"PLAYGROUND_TIMEOUT_S": "2.5"}) == 2.5
     assert request_timeout_s({"PLAYGROUND_TIMEOUT_S": "soon"}) == 120.0
+
+
+def test_a_recording_plan_keeps_the_key_and_goes_through_the_proxy():
+    from playground.connection import ApiKey, ConnectionPlan, recording_plan
+
+    live = ConnectionPlan("gemini", ApiKey("AIza-live-key", "secrets"))
+    recording = recording_plan(live, "http://127.0.0.1:9999", "demo-1")
+    assert recording.key == live.key and recording.base_url == "http://127.0.0.1:9999"
+    assert "recording to “demo-1”" in recording.label
+    assert recording.cache_id != live.cache_id
+
+
+def test_a_replay_plan_needs_no_real_key_and_is_never_shared():
+    from playground.connection import replay_plan
+
+    plan = replay_plan("http://127.0.0.1:9998", "demo-1", "offline-abc")
+    assert plan.mode == "replay" and plan.key.source == "offline" and not plan.shareable
+    assert "Replay of the recording “demo-1”" in plan.label
+
+
+def test_recording_folders_lists_only_recordings_newest_first(tmp_path):
+    import os
+
+    from playground.connection import recording_folders
+
+    for number, name in enumerate(["old", "new"]):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "recording.json").write_text("{}")
+        os.utime(tmp_path / name, (1000 + number, 1000 + number))
+    (tmp_path / "not-a-recording").mkdir()
+    assert recording_folders(tmp_path) == ["new", "old"]
+    assert recording_folders(tmp_path / "missing") == []
