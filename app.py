@@ -6,7 +6,7 @@ import streamlit as st
 from components.chat import prepare_chat
 from components.session import CONNECTED, init_session
 from components.sidebar import render_sidebar
-from components.urlstate import check_restored_model, restore_from_url, show_url_notes, sync_url
+from components.urlstate import check_restored_model, keep_work, restore_from_url, show_url_notes
 
 st.set_page_config(
     page_title="Gemini Playground",
@@ -74,5 +74,6 @@ else:
 
 show_url_notes()
 prepare_chat(pages.url_path)
-sync_url(pages.url_path)
+keep_work(pages.url_path)
 pages.run()
+keep_work(pages.url_path)

@@ -15,7 +15,7 @@ import streamlit as st
 from components.code import get_code
 from components.connection import Connected, token_count
 from components.errors import show_error
-from components.library import autosave_chat, record_run
+from components.library import record_run
 from components.streaming import recover_interrupted, stream_live
 from playground import chat as turns_logic
 from playground.conversation import (
@@ -74,11 +74,10 @@ def recover() -> None:
 
 
 def prepare_chat(page: str) -> None:
-    """Before the Chat page draws: record a stream a Stop (or any rerun) cut short, then
-    autosave the conversation, so the URL written in this run has its token."""
+    """Before the Chat page draws: record a stream a Stop (or any rerun) cut short, so
+    it is saved with the conversation."""
     if page == "chat":
         recover()
-        autosave_chat()
 
 
 def send(link: Connected, user_turn: Turn) -> None:

@@ -5,14 +5,17 @@ they show as a warning in the sidebar and the page works on without the library.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from playground.errors import BadInput
 from playground.gemini import GenerateRequest
+from playground.images import outcomes_from_chat
 from playground.library import (
+    OpenedChat,
     SavedChat,
     Scope,
     autosave,
@@ -32,6 +35,15 @@ from playground.state import (
     CHAT_SHARE_TOKEN,
     CHAT_SHARED_COPY,
     CHAT_SYSTEM_INSTRUCTION,
+    IMAGES_CHAT,
+    IMAGES_CHAT_LINK,
+    IMAGES_CHAT_OUTCOMES,
+    IMAGES_CHAT_SAVED,
+    IMAGES_CHAT_SENT,
+    IMAGES_ERROR,
+    IMAGES_MODE,
+    IMAGES_MODEL,
+    IMAGES_STORE,
     LIBRARY_ERROR,
     MODEL,
     SETTINGS,
@@ -156,51 +168,111 @@ def expanded_query(token: str) -> dict[str, str] | None:
 # --- conversations ---------------------------------------------------------------------------
 
 
-def open_linked_chat(token: str) -> None:
+@dataclass(frozen=True)
+class Slot:
+    """Where a page keeps a conversation that autosaves (session keys)."""
+
+    page: str
+    conversation: str
+    saved: str  # SavedChat
+    link: str  # its token, as the URL carries it
+    model: str  # the model widget's key (for the saved file's model)
+    system: str | None  # the system instruction widget's key, if the page has one
+    notice: Callable[[BadInput], None]
+
+
+def _chat_notice(problem: BadInput) -> None:
+    st.session_state[CHAT_NOTICE] = (problem, "")
+
+
+def _images_notice(problem: BadInput) -> None:
+    st.session_state[IMAGES_ERROR] = problem
+
+
+CHAT_SLOT = Slot(
+    "chat", CHAT_CONVERSATION, CHAT_SAVED, CHAT_LINK, MODEL, CHAT_SYSTEM_INSTRUCTION, _chat_notice
+)
+EDIT_SLOT = Slot(
+    "images", IMAGES_CHAT, IMAGES_CHAT_SAVED, IMAGES_CHAT_LINK, IMAGES_MODEL, None, _images_notice
+)
+
+
+def open_linked(slot: Slot, token: str) -> OpenedChat | None:
     """Before the sidebar draws: open the conversation a link names (its history, its
-    system instruction and model)."""
+    system instruction and model); None when it is already open or cannot be."""
     store = storage()
-    saved: SavedChat | None = st.session_state.get(CHAT_SAVED)
+    saved: SavedChat | None = st.session_state.get(slot.saved)
     if store is None or (saved is not None and saved.token == token):
-        return
+        return None
     try:
         opened = open_saved(store, token)
     except BadInput as problem:
-        st.session_state[CHAT_NOTICE] = (problem, "")
-        st.session_state[CHAT_LINK] = saved.token if saved else None
-        return
-    st.session_state[CHAT_CONVERSATION] = opened.chat
-    st.session_state[CHAT_SAVED] = opened.saved
-    st.session_state[CHAT_SHARED_COPY] = opened.frozen
-    st.session_state[CHAT_SYSTEM_INSTRUCTION] = opened.system_instruction
+        slot.notice(problem)
+        st.session_state[slot.link] = saved.token if saved else None
+        return None
+    st.session_state[slot.conversation] = opened.chat
+    st.session_state[slot.saved] = opened.saved
+    if slot.system is not None:
+        st.session_state[slot.system] = opened.system_instruction
     if opened.model:
-        st.session_state[MODEL] = opened.model
+        st.session_state[slot.model] = opened.model
+    return opened
 
 
-def autosave_chat() -> None:
-    """Save the conversation when it changed; its token goes into the URL."""
+def open_linked_chat(token: str) -> None:
+    opened = open_linked(CHAT_SLOT, token)
+    if opened is not None:
+        st.session_state[CHAT_SHARED_COPY] = opened.frozen
+
+
+def open_linked_edit_chat(token: str) -> None:
+    """Open the Images edit chat a link names, with its images ready to show and branch."""
+    opened = open_linked(EDIT_SLOT, token)
+    if opened is not None:
+        images = st.session_state[IMAGES_STORE]
+        st.session_state[IMAGES_CHAT_OUTCOMES] = outcomes_from_chat(opened.chat, images)
+        st.session_state[IMAGES_CHAT_SENT] = set()
+        st.session_state[IMAGES_MODE] = "Edit chat"
+
+
+def autosave_for(page: str) -> None:
+    """Autosave the page's conversation (Chat's, or the Images edit chat) if it changed."""
+    if page == "chat":
+        autosave_chat()
+    elif page == "images":
+        autosave_conversation(EDIT_SLOT)
+
+
+def autosave_conversation(slot: Slot) -> SavedChat | None:
+    """Save the slot's conversation when it changed; its token goes into the URL."""
     store = storage()
+    saved: SavedChat | None = st.session_state.get(slot.saved)
     if store is None:
-        return
-    saved: SavedChat | None = st.session_state.get(CHAT_SAVED)
+        return saved
+    model = st.session_state[SETTINGS].model if slot.model == MODEL else None
     try:
         result = autosave(
             store,
             owner(),
-            st.session_state[CHAT_CONVERSATION],
+            st.session_state[slot.conversation],
             saved,
-            page="chat",
-            model=st.session_state[SETTINGS].model,
-            system_instruction=st.session_state.get(CHAT_SYSTEM_INSTRUCTION) or "",
+            page=slot.page,
+            model=model or str(st.session_state.get(slot.model) or ""),
+            system_instruction=(st.session_state.get(slot.system) or "") if slot.system else "",
         )
     except Exception as exc:
         library_failed(exc)
-        return
-    if result is not saved:
-        st.session_state[CHAT_SAVED] = result
-        if result is None or result.token != (saved.token if saved else None):
-            st.session_state[CHAT_SHARED_COPY] = False
-    st.session_state[CHAT_LINK] = result.token if result else None
+        return saved
+    st.session_state[slot.saved] = result
+    st.session_state[slot.link] = result.token if result else None
+    return result
+
+
+def autosave_chat() -> None:
+    saved = st.session_state.get(CHAT_SAVED)
+    result = autosave_conversation(CHAT_SLOT)
+    if result is None or result.token != (saved.token if saved else None):
+        st.session_state[CHAT_SHARED_COPY] = False
 
 
 def share_conversation() -> str | None:

@@ -8,15 +8,18 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from components.library import (
+    autosave_for,
     current_scope,
     expanded_query,
     library,
     library_failed,
     open_linked_chat,
+    open_linked_edit_chat,
     snapshot_token,
 )
 from playground.state import (
     CHAT_LINK,
+    IMAGES_CHAT_LINK,
     MODEL,
     SAVE_NAME,
     URL_MODEL,
@@ -80,6 +83,8 @@ def restore_from_url(page: str) -> None:
     st.session_state[URL_MODEL] = restored.values.get(MODEL)
     if page == "chat" and restored.values.get(CHAT_LINK):
         open_linked_chat(restored.values[CHAT_LINK])
+    if page == "images" and restored.values.get(IMAGES_CHAT_LINK):
+        open_linked_edit_chat(restored.values[IMAGES_CHAT_LINK])
 
 
 def check_restored_model() -> None:
@@ -126,6 +131,13 @@ def sync_url(page: str) -> None:
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
     _remember(query)
+
+
+def keep_work(page: str) -> None:
+    """Save what changed and put it in the URL: before the page draws (for changes made by
+    callbacks and the previous run) and again after it (for what this run made)."""
+    autosave_for(page)
+    sync_url(page)
 
 
 def share_link(page: str) -> tuple[str, list[str]]:

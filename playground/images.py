@@ -153,6 +153,33 @@ def _share_bytes(content: types.Content, store: ImageStore) -> types.Content:
     return content.model_copy(update={"parts": parts})
 
 
+def outcomes_from_chat(chat: Conversation, store: ImageStore) -> dict[str, ImageOutcome]:
+    """The outcome of every model turn of an edit chat reopened from the library (its
+    images stored again, so the page can show and branch from them)."""
+    outcomes: dict[str, ImageOutcome] = {}
+    for turn in chat.turns:
+        if turn.role != "model":
+            continue
+        parts: list[tuple[str, str]] = []
+        for part in turn.content.parts or []:
+            if part.thought:
+                continue
+            if part.text:
+                parts.append(("text", part.text))
+            elif part.inline_data is not None and part.inline_data.data:
+                mime = part.inline_data.mime_type or "image/png"
+                stored = _store_image(store, part.inline_data.data, mime)
+                parts.append(("image", stored.digest) if stored else ("unsupported", mime))
+        stats = turn.stats
+        outcomes[turn.id] = ImageOutcome(
+            parts=tuple(parts),
+            finish_reason=stats.finish_reason if stats else None,
+            latency_s=stats.latency_s if stats else 0.0,
+            content=_share_bytes(turn.content, store),
+        )
+    return outcomes
+
+
 def image_part(image: StoredImage) -> types.Part:
     """A stored image as an inline part, sharing its bytes."""
     return types.Part(inline_data=types.Blob(data=image.data, mime_type=image.mime_type))

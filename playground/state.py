@@ -87,6 +87,8 @@ IMAGES_CHAT = "images.chat"  # Conversation of the multi-turn edit
 IMAGES_CHAT_OUTCOMES = "images.chat.outcomes"  # model turn id -> ImageOutcome
 IMAGES_CHAT_SENT = "images.chat.sent"  # digests of uploads already sent in the edit chat
 IMAGES_CHECKED = "images.checked"
+IMAGES_CHAT_SAVED = "images.chat.saved"  # SavedChat of the edit chat
+IMAGES_CHAT_LINK = "images.chat.link"  # the edit chat's token in the URL (`ec`)
 
 SYSTEM_GRID = "system.grid"
 SYSTEM_ERROR = "system.error"
@@ -131,6 +133,8 @@ SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
     IMAGES_CHAT_OUTCOMES: dict,
     IMAGES_CHAT_SENT: set,
     IMAGES_CHECKED: CheckedUploads,
+    IMAGES_CHAT_SAVED: _none,
+    IMAGES_CHAT_LINK: _none,
     SYSTEM_GRID: _none,
     SYSTEM_ERROR: _none,
 }

@@ -31,6 +31,7 @@ from playground.state import (
     DEFAULT_LABEL,
     IMAGEN_COUNT,
     IMAGES_ASPECT_RATIO,
+    IMAGES_CHAT_LINK,
     IMAGES_COUNT,
     IMAGES_MODE,
     IMAGES_MODEL,
@@ -166,6 +167,7 @@ def _image_params() -> list[Param]:
         Param("images", IMAGES_COUNT, "int", "Images", 1, 4),
         Param("image_temp", IMAGES_TEMPERATURE, "float", "Image temperature", 0.0, 2.0),
         Param("imagen_n", IMAGEN_COUNT, "int", "Imagen images", 1, 4),
+        Param("ec", IMAGES_CHAT_LINK, "token", "Edit chat"),
     ]
 
 

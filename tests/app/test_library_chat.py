@@ -80,3 +80,37 @@ def test_an_unknown_conversation_token_says_so_and_starts_fresh(offline):
     assert user_texts(at) == []
     say(at, "Hello")
     assert query_of(at)["c"] != "B" * 32
+
+
+def test_the_images_edit_chat_comes_back_from_the_link(offline):
+    at = fresh(page="views/images.py")
+    at.segmented_control(key="images.mode").set_value("Edit chat").run()
+    for instruction in ("A red apple on a table", "Now make it green"):
+        at.text_area(key="images.prompt").input(instruction)
+        at.button(key="images.run").click().run()
+        assert not at.exception, at.exception
+    query = query_of(at)
+    assert "ec" in query and len(query["ec"]) >= 32
+    before = at.session_state["images.chat"]
+    pictures = [len(t.images) for t in before.turns if t.role == "model"]
+    assert pictures == [1, 1]
+
+    again = fresh(query, page="views/images.py")
+    chat = again.session_state["images.chat"]
+    assert [t.text for t in chat.turns if t.role == "user"] == [
+        "A red apple on a table",
+        "Now make it green",
+    ]
+    assert again.session_state["images.mode"] == "Edit chat"
+    outcomes = again.session_state["images.chat.outcomes"]
+    model_turns = [t for t in chat.turns if t.role == "model"]
+    assert all(outcomes[t.id].image_digests for t in model_turns)
+    shown = again.session_state["images.store"]
+    for turn, old in zip(model_turns, [t for t in before.turns if t.role == "model"], strict=True):
+        digest = outcomes[turn.id].image_digests[0]
+        assert shown.get(digest).data == old.images[0].data  # the same bytes came back
+    again.text_area(key="images.prompt").input("And add a leaf")
+    again.button(key="images.run").click().run()
+    assert not again.exception, again.exception
+    sent = offline.last("generateContent").body["contents"]
+    assert [c["role"] for c in sent] == ["user", "model", "user", "model", "user"]
