@@ -37,12 +37,17 @@ from playground.reply import Reply
 from playground.settings import (
     DEFAULT_IMAGE_MODEL,
     IMAGEN_ASPECT_RATIOS,
+    IMAGEN_MODELS,
     PERSON_GENERATION,
     ImagenSettings,
     ImageSettings,
 )
 from playground.state import (
+    IMAGEN_ASPECT_RATIO,
     IMAGEN_COUNT,
+    IMAGEN_MODEL,
+    IMAGEN_NEGATIVE,
+    IMAGEN_PEOPLE,
     IMAGES_ASPECT_RATIO,
     IMAGES_CHAT,
     IMAGES_CHAT_OUTCOMES,
@@ -98,7 +103,7 @@ def download_button(image: StoredImage, key: str) -> None:
 
 
 MAX_SHOWN_WIDTH = 640
-AUTO = "Auto"
+AUTO = "Auto"  # the aspect-ratio choice that sends none (the default in playground.state)
 
 
 def show_image(
@@ -228,25 +233,13 @@ def image_controls(models: Sequence[ModelInfo]) -> tuple[ModelInfo, dict]:
 
 def imagen_controls() -> ImagenSettings:
     cols = st.columns([3, 2, 2, 3])
-    model = cols[0].selectbox(
-        "Imagen model",
-        [
-            "imagen-4.0-generate-001",
-            "imagen-4.0-fast-generate-001",
-            "imagen-4.0-ultra-generate-001",
-        ],
-        key="images.imagen.model",
-    )
+    model = cols[0].selectbox("Imagen model", IMAGEN_MODELS, key=IMAGEN_MODEL)
     count = cols[1].slider("Images", 1, 4, key=IMAGEN_COUNT)
-    ratio = cols[2].selectbox(
-        "Aspect ratio", IMAGEN_ASPECT_RATIOS, key="images.imagen.aspect_ratio"
-    )
-    people = cols[3].selectbox(
-        "Person generation", PERSON_GENERATION, key="images.imagen.person_generation"
-    )
+    ratio = cols[2].selectbox("Aspect ratio", IMAGEN_ASPECT_RATIOS, key=IMAGEN_ASPECT_RATIO)
+    people = cols[3].selectbox("Person generation", PERSON_GENERATION, key=IMAGEN_PEOPLE)
     negative = st.text_input(
         "Negative prompt",
-        key="images.imagen.negative",
+        key=IMAGEN_NEGATIVE,
         placeholder="What to leave out, e.g. text, blur",
     )
     return ImagenSettings(

@@ -259,6 +259,11 @@ def parse_stop_sequences(text: str) -> list[str]:
 
 IMAGE_SIZES: tuple[str, ...] = ("1K", "2K", "4K")
 IMAGEN_ASPECT_RATIOS: tuple[str, ...] = ("1:1", "3:4", "4:3", "9:16", "16:9")
+IMAGEN_MODELS: tuple[str, ...] = (
+    "imagen-4.0-generate-001",
+    "imagen-4.0-fast-generate-001",
+    "imagen-4.0-ultra-generate-001",
+)
 PERSON_GENERATION: tuple[str, ...] = ("dont_allow", "allow_adult", "allow_all")
 DEFAULT_IMAGE_MODEL = "gemini-3.1-flash-image"
 DEFAULT_IMAGEN_MODEL = "imagen-4.0-generate-001"

@@ -15,7 +15,13 @@ from typing import Any
 
 from playground.conversation import Conversation
 from playground.media import CheckedUploads, ImageStore
-from playground.settings import HARM_CATEGORIES, GenerationSettings
+from playground.settings import (
+    DEFAULT_IMAGE_MODEL,
+    HARM_CATEGORIES,
+    IMAGEN_ASPECT_RATIOS,
+    IMAGEN_MODELS,
+    GenerationSettings,
+)
 from playground.tuning import session_defaults as tuning_defaults
 
 # --- the connection ------------------------------------------------------------------------
@@ -79,6 +85,10 @@ IMAGES_SIZE = "images.size"
 IMAGES_COUNT = "images.count"
 IMAGES_TEMPERATURE = "images.temperature"
 IMAGEN_COUNT = "images.imagen.count"
+IMAGEN_MODEL = "images.imagen.model"
+IMAGEN_ASPECT_RATIO = "images.imagen.aspect_ratio"
+IMAGEN_PEOPLE = "images.imagen.person_generation"
+IMAGEN_NEGATIVE = "images.imagen.negative"
 IMAGES_STORE = "images.store"
 IMAGES_GALLERY = "images.gallery"
 IMAGES_RESULT = "images.result"  # (mode, outcomes, source digests) of the last run
@@ -125,6 +135,13 @@ SESSION_DEFAULTS: dict[str, Callable[[], Any]] = {
     IMAGES_COUNT: lambda: 1,
     IMAGES_TEMPERATURE: lambda: 1.0,
     IMAGEN_COUNT: lambda: 1,
+    IMAGEN_MODEL: lambda: IMAGEN_MODELS[0],
+    IMAGEN_ASPECT_RATIO: lambda: IMAGEN_ASPECT_RATIOS[0],
+    IMAGEN_PEOPLE: lambda: "allow_adult",
+    IMAGEN_NEGATIVE: lambda: "",
+    IMAGES_MODEL: lambda: DEFAULT_IMAGE_MODEL,
+    IMAGES_ASPECT_RATIO: lambda: "Auto",
+    IMAGES_SIZE: lambda: "1K",
     IMAGES_STORE: ImageStore,
     IMAGES_GALLERY: list,
     IMAGES_RESULT: _none,

@@ -21,6 +21,9 @@ from playground.images import MODES
 from playground.settings import (
     BLOCK_THRESHOLDS,
     HARM_CATEGORIES,
+    IMAGEN_ASPECT_RATIOS,
+    IMAGEN_MODELS,
+    PERSON_GENERATION,
     THINKING_BUDGET_MAX,
     THINKING_LEVELS,
     field_ui,
@@ -29,7 +32,11 @@ from playground.state import (
     CHAT_LINK,
     CHAT_SYSTEM_INSTRUCTION,
     DEFAULT_LABEL,
+    IMAGEN_ASPECT_RATIO,
     IMAGEN_COUNT,
+    IMAGEN_MODEL,
+    IMAGEN_NEGATIVE,
+    IMAGEN_PEOPLE,
     IMAGES_ASPECT_RATIO,
     IMAGES_CHAT_LINK,
     IMAGES_COUNT,
@@ -167,6 +174,18 @@ def _image_params() -> list[Param]:
         Param("images", IMAGES_COUNT, "int", "Images", 1, 4),
         Param("image_temp", IMAGES_TEMPERATURE, "float", "Image temperature", 0.0, 2.0),
         Param("imagen_n", IMAGEN_COUNT, "int", "Imagen images", 1, 4),
+        Param("imagen_model", IMAGEN_MODEL, "choice", "Imagen model", choices=IMAGEN_MODELS),
+        Param(
+            "imagen_aspect",
+            IMAGEN_ASPECT_RATIO,
+            "choice",
+            "Imagen aspect ratio",
+            choices=IMAGEN_ASPECT_RATIOS,
+        ),
+        Param(
+            "imagen_people", IMAGEN_PEOPLE, "choice", "Person generation", choices=PERSON_GENERATION
+        ),
+        Param("imagen_negative", IMAGEN_NEGATIVE, "text", "Negative prompt"),
         Param("ec", IMAGES_CHAT_LINK, "token", "Edit chat"),
     ]
 

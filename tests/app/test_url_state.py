@@ -100,17 +100,26 @@ def test_streaming_chat_images_and_tuning_pages_reopen_from_their_urls(offline):
 
     at = fresh(page="views/images.py")
     at.text_area(key="images.prompt").input("A nano banana dish").run()
-    at.slider(key="images.temperature").set_value(0.4).run()
-    keys = ["images.prompt", "images.temperature", "images.model", "images.mode"]
+    at.slider(key="images.temperature").set_value(0.4)
+    at.slider(key="images.count").set_value(3)
+    at.selectbox(key="images.aspect_ratio").select("16:9")
+    at.run()
+    keys = ["images.prompt", "images.temperature", "images.count", "images.aspect_ratio"]
+    keys += ["images.model", "images.size", "images.mode"]
     again = fresh(query_of(at), page="views/images.py")
     assert widget_values(again, keys) == widget_values(at, keys)
 
     at = fresh(page="views/system.py")
+    at.slider(key="system.count").set_value(4).run()
     at.text_area(key="system.variant.0").input("Reply in French.")
+    at.text_area(key="system.variant.3").input("Reply in one word.")
     at.text_area(key="system.prompts").input("Hello\nWhat is AI?")
+    at.slider(key="system.samples").set_value(2)
+    at.selectbox(key="system.model.2").select("gemini-2.5-pro")
     at.toggle(key="system.temp_on.1").set_value(True).run()
     at.slider(key="system.temp.1").set_value(0.2).run()
-    keys = ["system.variant.0", "system.prompts", "system.temp_on.1", "system.temp.1"]
+    keys = ["system.count", "system.variant.0", "system.variant.3", "system.prompts"]
+    keys += ["system.samples", "system.model.2", "system.temp_on.1", "system.temp.1"]
     again = fresh(query_of(at), page="views/system.py")
     assert widget_values(again, keys) == widget_values(at, keys)
 

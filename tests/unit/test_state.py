@@ -27,7 +27,7 @@ def declared_keys() -> dict[str, str]:
     return {
         name: value
         for name, value in vars(state).items()
-        if name.isupper() and isinstance(value, str) and name != "DEFAULT_LABEL"
+        if name.isupper() and isinstance(value, str) and not name.startswith("DEFAULT_")
     }
 
 
