@@ -7,7 +7,9 @@ from components.chat import prepare_chat
 from components.session import CONNECTED, init_session
 from components.sidebar import render_sidebar
 from components.urlstate import check_restored_model, keep_work, restore_from_url, show_url_notes
+from playground.memory import freeze_startup
 
+freeze_startup()  # once per process: the imports above stay out of every later collection
 st.set_page_config(
     page_title="Gemini Playground",
     page_icon=":material/auto_awesome:",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -49,7 +50,10 @@ from playground.state import (
     SETTINGS,
     URL_SNAPSHOTS,
 )
-from playground.storage import Library, Storage, database_url
+from playground.storage import database_url
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when the library is first opened
+    from playground.storage import Library, Storage
 
 
 def _secret_url() -> str | None:
@@ -60,8 +64,14 @@ def _secret_url() -> str | None:
     return str(value) if value else None
 
 
-@st.cache_resource(show_spinner="Opening the library…", on_release=Storage.close)
+def _close(store: Storage) -> None:
+    store.close()
+
+
+@st.cache_resource(show_spinner="Opening the library…", on_release=_close)
 def _open(url: str) -> Storage:
+    from playground.storage import Storage
+
     return Storage.open(url)
 
 
@@ -103,6 +113,8 @@ def owner() -> str:
 
 def library() -> Library | None:
     """This session's view of the library (None when the database cannot be opened)."""
+    from playground.storage import Library
+
     store = storage()
     return Library(store, owner()) if store is not None else None
 

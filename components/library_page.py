@@ -4,6 +4,7 @@ search, a page filter, and Open / Rename / Duplicate / Delete; export and import
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,9 @@ import streamlit as st
 from playground.csvsafe import to_csv_text
 from playground.library import PAGES, page_title
 from playground.state import LIBRARY_IMPORTED, URL_OPEN
-from playground.storage import ConversationRow, Library, SavedPrompt
+
+if TYPE_CHECKING:
+    from playground.storage import ConversationRow, Library, SavedPrompt
 
 ALL_PAGES = "All pages"
 

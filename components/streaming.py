@@ -9,6 +9,7 @@ chunk that arrived: `recover_interrupted` turns it into a "stopped" Reply.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import closing
 
@@ -21,11 +22,13 @@ from playground.gemini import StreamRun
 from playground.markdown import unfetch_images, unfetch_stream
 from playground.reply import Reply, Timing
 
+FRAME_RATE = 30  # screen updates a second while a stream arrives, at most
+
 
 def live_figures(run: StreamRun) -> str:
-    """One line of live figures for a stream in progress."""
-    reply = run.snapshot()
-    return figure_line(reply.timing, reply.usage.output_tokens)
+    """One line of live figures for a stream in progress (constant time per chunk)."""
+    timing, output_tokens = run.progress()
+    return figure_line(timing, output_tokens)
 
 
 def figure_line(timing: Timing, output_tokens: int) -> str:
@@ -60,7 +63,19 @@ def stream_live(run: StreamRun, inflight_key: str) -> Reply:
     figures_box = st.empty()
     job = Background(lambda emit: _pump(run, emit))
 
+    def draw_thoughts() -> None:
+        with (
+            thoughts_box.container(),
+            st.expander("Thoughts", icon=":material/psychology:", expanded=True),
+        ):
+            st.markdown(unfetch_images("".join(thoughts)))
+
     def answer() -> Iterator[str]:
+        """The answer text, drawn at most FRAME_RATE times a second (chunks that arrive
+        between two frames go out together), with the thoughts and figures alongside."""
+        text: list[str] = []
+        thoughts_changed = False
+        drawn_at = 0.0
         for event in job.watch():
             if isinstance(event, Tick):
                 if not run.chunks:
@@ -68,19 +83,29 @@ def stream_live(run: StreamRun, inflight_key: str) -> Reply:
                         f":material/hourglass_top: Waiting for the first token… "
                         f"{event.elapsed_s:.1f} s"
                     )
+            elif show_retry(event):
                 continue
-            if show_retry(event):
-                continue
-            if event.kind == "thought":
+            elif event.kind == "thought":
                 thoughts.append(event.text)
-                with (
-                    thoughts_box.container(),
-                    st.expander("Thoughts", icon=":material/psychology:", expanded=True),
-                ):
-                    st.markdown(unfetch_images("".join(thoughts)))
+                thoughts_changed = True
             else:
-                yield event.text
-            figures_box.caption(f":material/timer: {live_figures(run)}")
+                text.append(event.text)
+            now = time.perf_counter()
+            due = isinstance(event, Tick) or now - drawn_at >= 1 / FRAME_RATE
+            if due and (text or thoughts_changed):
+                if thoughts_changed:
+                    draw_thoughts()
+                    thoughts_changed = False
+                if text:
+                    yield "".join(text)
+                    text.clear()
+                figures_box.caption(f":material/timer: {live_figures(run)}")
+                drawn_at = now
+        if thoughts_changed:
+            draw_thoughts()
+        if text:
+            yield "".join(text)
+        figures_box.caption(f":material/timer: {live_figures(run)}")
 
     try:
         st.write_stream(unfetch_stream(answer()))
@@ -117,18 +142,26 @@ def render_stream_figures(reply: Reply) -> None:
     cols[5].metric("Finish", finish or (reply.interrupted or "—").upper())
 
 
+def token_chart_spec(timeline: tuple[tuple[float, int], ...]) -> dict:
+    """A ready Vega-Lite spec (no Altair, so no schema validation on every rerun)."""
+    return {
+        "data": {"values": [{"seconds": t, "output tokens": n} for t, n in timeline]},
+        "mark": {"type": "line", "point": False},
+        "encoding": {
+            "x": {"field": "seconds", "type": "quantitative", "title": "seconds"},
+            "y": {"field": "output tokens", "type": "quantitative", "title": "output tokens"},
+        },
+        "height": 180,
+    }
+
+
 def render_token_chart(reply: Reply) -> None:
     """Output tokens over time, one point per chunk."""
     timeline = reply.timing.timeline
     if len(timeline) < 2:
         return
     st.caption("Output tokens over time")
-    st.line_chart(
-        {"seconds": [t for t, _ in timeline], "output tokens": [n for _, n in timeline]},
-        x="seconds",
-        y="output tokens",
-        height=180,
-    )
+    st.vega_lite_chart(token_chart_spec(timeline), width="stretch")
 
 
 def render_streamed_reply(reply: Reply) -> None:

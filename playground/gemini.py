@@ -334,6 +334,18 @@ class StreamRun:
     def elapsed(self) -> float:
         return time.perf_counter() - self._started
 
+    def progress(self) -> tuple[Timing, int]:
+        """Live figures in constant time (no merging): timing so far and output tokens."""
+        ends = (self.timeline[0], self.timeline[-1]) if self.timeline else ()
+        timing = Timing(
+            latency_s=self.elapsed(),
+            first_token_s=self._first_token,
+            chunks=len(self.chunks),
+            attempts=self._attempts,
+            timeline=ends,
+        )
+        return timing, self.timeline[-1][1] if self.timeline else 0
+
     def snapshot(self, interrupted: str | None = None) -> Reply:
         """What has arrived so far, as a Reply."""
         timing = Timing(

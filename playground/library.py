@@ -8,13 +8,15 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playground.conversation import Conversation
 from playground.errors import BadInput
 from playground.gemini import GenerateRequest
 from playground.reply import Reply
-from playground.storage import Storage, StoredConversation
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a database is opened
+    from playground.storage import Storage, StoredConversation
 
 LOCAL_OWNER = "local"  # the one user of a local run
 TOKEN = re.compile(r"^[A-Za-z0-9_\-]{20,64}$")

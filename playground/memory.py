@@ -1,0 +1,24 @@
+"""Garbage collection off the critical path.
+
+Streamlit's `runner.postScriptGC` (a full `gc.collect(2)` after every script run) is off in
+`.streamlit/config.toml`. What the collector would rescan on every pass is mostly
+start-up state — modules, the SDK's pydantic types, Streamlit itself. `freeze_startup()`
+moves everything alive after the first run's imports into the permanent generation once
+per process, so later collections only look at what the sessions allocate.
+"""
+
+from __future__ import annotations
+
+import gc
+
+_frozen = False
+
+
+def freeze_startup() -> None:
+    """Once per process: collect, then freeze what survives (a no-op afterwards)."""
+    global _frozen
+    if _frozen:
+        return
+    gc.collect()
+    gc.freeze()
+    _frozen = True
