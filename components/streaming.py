@@ -21,6 +21,7 @@ from playground.background import Background, Emit, Tick
 from playground.gemini import StreamRun
 from playground.markdown import unfetch_images, unfetch_stream
 from playground.reply import Reply, Timing
+from playground.state import STREAM_ERROR, STREAM_REPLY, STREAM_REQUEST
 
 FRAME_RATE = 30  # screen updates a second while a stream arrives, at most
 
@@ -115,6 +116,15 @@ def stream_live(run: StreamRun, inflight_key: str) -> Reply:
     st.session_state.pop(inflight_key, None)
     assert run.reply is not None
     return run.reply
+
+
+def retry_possible() -> bool:
+    """Retry is offered on Streaming after a failed, stopped or cut stream."""
+    last = st.session_state.get(STREAM_REPLY)
+    return st.session_state.get(STREAM_REQUEST) is not None and (
+        st.session_state.get(STREAM_ERROR) is not None
+        or (last is not None and bool(last.interrupted))
+    )
 
 
 def recover_interrupted(inflight_key: str) -> StreamRun | None:
