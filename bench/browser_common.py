@@ -51,6 +51,9 @@ MODEL = "gemini-2.5-flash"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# A SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so every `finally` stops its process.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
 # In-page instrumentation, installed before any page script runs.
 INIT_SCRIPT = r"""
 (() => {
@@ -290,7 +293,12 @@ def timed_input(
         [done_js, first_js],
     )
     act()
-    page.wait_for_function("() => window.__bench.doneAt !== null", timeout=timeout_ms)
+    try:
+        page.wait_for_function("() => window.__bench.doneAt !== null", timeout=timeout_ms)
+    except Exception as error:  # say what the page shows instead (an app error, usually)
+        shown = page.locator('[data-testid="stException"], [data-testid="stAlert"]')
+        texts = [t[:300] for t in shown.all_inner_texts()]
+        raise RuntimeError(f"the run did not finish as expected; the page shows {texts}") from error
     times = page.evaluate("() => window.__bench")
     result = {"done_ms": times["doneAt"] - times["input"]}
     if first_js:
