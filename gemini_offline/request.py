@@ -11,7 +11,7 @@ this, by :mod:`.wire_fields`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from .errors import ApiError, Violations, invalid_argument
 from .faults import DIRECTIVE_RE, Directives, parse_directives
 from .media import Attachment, decode_base64, describe
 from .models import ModelSpec
+from .tokens import modality_for_mime
 from .tools import ToolSet, parse_tools
 
 HARM_CATEGORIES = frozenset(
@@ -95,6 +96,8 @@ class GenerateRequest:
     previous_prompt: str | None = None
     #: Attachments of the last user turn, in order.
     attachments: list[Attachment] = field(default_factory=list)
+    #: ``id(blob) -> (modality, tokens)`` of every described blob (see decode_attachments).
+    blob_tokens: dict[int, tuple[str, int]] = field(default_factory=dict)
     thinking: Thinking = Thinking()
     tools: ToolSet = field(default_factory=ToolSet)
     #: The latest user text (directives removed), even when the last turn holds only
@@ -175,8 +178,14 @@ def text_of(content: Mapping[str, Any] | None) -> str:
     return "\n".join(texts_of(content))
 
 
-def parse_generate_request(body: Mapping[str, Any], model: ModelSpec) -> GenerateRequest:
-    """Validate a camelCase request ``body`` for ``model``; raise ApiError on a bad one."""
+def parse_generate_request(
+    body: Mapping[str, Any], model: ModelSpec, resolve_file: FileResolver | None = None
+) -> GenerateRequest:
+    """Validate a camelCase request ``body`` for ``model``; raise ApiError on a bad one.
+
+    ``resolve_file(uri, mime_type)`` describes the uploaded file a ``fileData`` part names
+    (None when the URI is not a Files API one; it raises for an unknown or unready file).
+    """
     violations = Violations()
     contents = body.get("contents")
     if not isinstance(contents, list) or not contents:
@@ -210,6 +219,7 @@ def parse_generate_request(body: Mapping[str, Any], model: ModelSpec) -> Generat
     previous = None
     if len(user_indexes) >= 2:
         previous = DIRECTIVE_RE.sub("", text_of(contents[user_indexes[-2]])).strip()
+    blob_tokens: dict[int, tuple[str, int]] = {}
     question = prompt
     if not question:
         for content in reversed(contents):
@@ -226,7 +236,10 @@ def parse_generate_request(body: Mapping[str, Any], model: ModelSpec) -> Generat
         system_text=text_of(system).strip(),
         user_turns=max(1, len(user_indexes)),
         previous_prompt=previous,
-        attachments=decode_attachments(contents, only=last_user),
+        attachments=decode_attachments(
+            contents, only=last_user, resolve_file=resolve_file, blob_tokens=blob_tokens
+        ),
+        blob_tokens=blob_tokens,
         thinking=thinking,
         tools=tools,
         question=question,
@@ -244,13 +257,36 @@ def function_responses_of(content: Mapping[str, Any]) -> list[tuple[str, Any]]:
     return found
 
 
+#: ``(fileUri, mimeType) -> Attachment`` for uploaded files, None for other URIs.
+FileResolver = Callable[[str, str], Attachment | None]
+
+
 def decode_attachments(
-    contents: list[dict[str, Any]], only: Mapping[str, Any] | None = None
+    contents: list[dict[str, Any]],
+    only: Mapping[str, Any] | None = None,
+    *,
+    resolve_file: FileResolver | None = None,
+    blob_tokens: dict[int, tuple[str, int]] | None = None,
 ) -> list[Attachment]:
-    """Decode every inline blob (a 400 if any is broken); describe those of ``only``."""
+    """Decode every inline blob (a 400 if any is broken) and look up every uploaded file
+    (``resolve_file``); describe those of ``only``. ``blob_tokens`` gets ``id(blob) ->
+    (modality, tokens)`` for each blob described, for :func:`.tokens.count_prompt`."""
     described: list[Attachment] = []
     for ci, content in enumerate(contents):
         for pi, part in enumerate(content.get("parts") or []):
+            file_data = part.get("fileData")
+            if isinstance(file_data, dict) and resolve_file is not None:
+                uri = str(file_data.get("fileUri") or "")
+                found = resolve_file(uri, str(file_data.get("mimeType") or ""))
+                if found is not None:
+                    if blob_tokens is not None:
+                        blob_tokens[id(file_data)] = (
+                            modality_for_mime(found.mime_type),
+                            found.tokens(),
+                        )
+                    if content is only:
+                        described.append(found)
+                continue
             blob = part.get("inlineData")
             if not isinstance(blob, dict):
                 continue
@@ -268,6 +304,11 @@ def decode_attachments(
                 attachment = describe(str(blob.get("mimeType", "")), raw)
             except ValueError as exc:
                 raise invalid_argument(str(exc)) from None
+            if blob_tokens is not None:
+                blob_tokens[id(blob)] = (
+                    modality_for_mime(attachment.mime_type),
+                    attachment.tokens(),
+                )
             if content is only:
                 described.append(attachment)
     return described

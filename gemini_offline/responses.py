@@ -512,7 +512,7 @@ def plan_image_candidate(req: GenerateRequest, h: int, next_count: Callable[[], 
 
 def plan_reply(req: GenerateRequest, next_count: Callable[[], int]) -> Reply:
     """Plan the whole reply for a validated request."""
-    prompt_tokens = count_prompt(req.contents, req.system_instruction)
+    prompt_tokens = count_prompt(req.contents, req.system_instruction, req.blob_tokens)
     reply = Reply(req.model.served_id, prompt_tokens)
     if req.directives.block:
         reply.block = req.directives.block

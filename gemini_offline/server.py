@@ -1,6 +1,8 @@
 """The HTTP side: routes, auth, recording, pacing, and the dropped-connection faults.
 
-Routes: ``/{v1,v1beta}/models[/{m}[:action]]`` (Developer API) and the Enterprise
+Routes: ``/{v1,v1beta}/models[/{m}[:action]]`` (Developer API), the Files API
+(``/upload/{v1,v1beta}/files`` resumable uploads, ``/{v1,v1beta}/files[/{id}]`` get / list /
+delete; see :mod:`.files`) and the Enterprise
 ``/{v1,v1beta1}/[projects/{p}/locations/{l}/]publishers/google/models/{m}:predict`` (Imagen).
 
 Stdlib only (``http.server.ThreadingHTTPServer``, HTTP/1.1). Normal replies carry a
@@ -32,7 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .callers import Callers, CallerState
+from .callers import Callers, CallerState, caller_id
 from .errors import (
     STATUS_BY_CODE,
     ApiError,
@@ -42,13 +44,15 @@ from .errors import (
     permission_denied,
 )
 from .faults import fault_error, midstream_error_body
+from .files import FileStore
 from .image_replies import CALL_SEED_BASE
 from .imagen import parse_predict, predictions
 from .keys import normalize
+from .media import Attachment, describe
 from .models import find_imagen, find_model, list_page
 from .options import ServerOptions
 from .recording import SECRET_HEADERS, RecordedRequest, RequestLog, key_hint
-from .request import decode_attachments, parse_generate_request
+from .request import FileResolver, decode_attachments, parse_generate_request
 from .responses import plan_reply
 from .tokens import count_prompt, modality_details
 from .wire_fields import check_known_fields
@@ -64,6 +68,9 @@ _ENTERPRISE_RE = re.compile(
     r"^/(v1|v1beta1)/(?:projects/([^/]+)/locations/([^/]+)/)?publishers/google/models/"
     r"([^/:]+)(?::([A-Za-z]+))?/?$"
 )
+#: Files API: ``/{v1,v1beta}/files[/{id}]`` and the upload endpoint.
+_FILES_RE = re.compile(r"^/(v1|v1beta)/files(?:/([^/:]+))?/?$")
+_UPLOAD_RE = re.compile(r"^/upload/(v1|v1beta)/files/?$")
 #: Socket failures while reading or writing: the client hung up (timeout, cancelled stream)
 #: or stop() closed the connection. Never worth a traceback.
 _DISCONNECTS = (OSError,)
@@ -133,6 +140,8 @@ class OfflineServer:
         self._stopping = threading.Event()
         #: Fault and variation counters, one set per caller (see :mod:`.callers`).
         self.callers = Callers()
+        #: Uploaded files of every caller, bounded (see :mod:`.files`).
+        self.files = FileStore()
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> OfflineServer:
@@ -262,6 +271,8 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     #: The state of whoever sent the current request (set per request in _dispatch).
     caller: CallerState
+    #: The Files API owner id of the current request (see :func:`.callers.caller_id`).
+    owner: str
 
     # Default logging prints the request line (which may hold ?key=…) to stderr.
     def log_message(self, format: str, *args: Any) -> None:
@@ -344,11 +355,26 @@ class _Handler(BaseHTTPRequestHandler):
             if self.rfile.readline(1024) not in (b"\r\n", b"\n"):
                 raise _BadFraming("Malformed chunked request body: no CRLF after a chunk.")
 
-    def _send_json(self, code: int, body: Any, *, close: bool = False) -> None:
-        data = json.dumps(body, indent=2, ensure_ascii=False).encode()
+    def _send_json(
+        self,
+        code: int,
+        body: Any,
+        *,
+        close: bool = False,
+        upload_status: str | None = None,
+        upload_url: str | None = None,
+    ) -> None:
+        """Send ``body`` as JSON (``None``: an empty body), with the resumable-upload
+        headers when given."""
+        data = b"" if body is None else json.dumps(body, indent=2, ensure_ascii=False).encode()
         self.send_response(code)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
+        if upload_status:
+            self.send_header("X-Goog-Upload-Status", upload_status)
+        if upload_url:
+            self.send_header("X-Goog-Upload-URL", upload_url)
+            self.send_header("X-Goog-Upload-Chunk-Granularity", "8388608")
         if close:
             self.send_header("Connection", "close")
             self.close_connection = True
@@ -381,14 +407,19 @@ class _Handler(BaseHTTPRequestHandler):
                 bad_json = True
         route = _ROUTE_RE.match(path)
         enterprise = None if route else _ENTERPRISE_RE.match(path)
+        files = None if route or enterprise else _FILES_RE.match(path) or _UPLOAD_RE.match(path)
         version, model, action = route.groups() if route else (None, None, None)
         if route and action is None:
             action = "get" if model else "list"
         if enterprise:
             version, _, _, model, action = enterprise.groups()
+        if files:
+            version = files.group(1)
+            action = _files_action(method, path, files, query)
         authorization = self.headers.get("authorization") or ""
         bearer = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
         self.caller = self.app.callers.get(api_key or bearer or None)
+        self.owner = caller_id(api_key or bearer or None)
         headers = {k.lower(): v for k, v in self.headers.items() if k.lower() not in SECRET_HEADERS}
         if self.app.log.active:
             self.app.log.add(
@@ -406,6 +437,14 @@ class _Handler(BaseHTTPRequestHandler):
             )
         logger.debug("%s %s", method, path)
         try:
+            if files:
+                # The upload session id authorises the bytes (the SDKs send no key).
+                if not api_key and action != "files.upload":
+                    raise permission_denied()
+                if api_key == INVALID_KEY:
+                    raise api_key_invalid()
+                self._files_api(action or "", files, query, body, raw)
+                return
             if enterprise:
                 if method != "POST" or action != "predict":
                     raise not_found(f"The requested URL {path} was not found on this server.")
@@ -475,11 +514,92 @@ class _Handler(BaseHTTPRequestHandler):
         if action == "get":
             self._send_json(200, model.to_wire())
         elif action == "countTokens":
-            self._send_json(200, _count_tokens(normalize(body)))
+            self._send_json(200, _count_tokens(normalize(body), self._resolve_file))
         elif action in ("generateContent", "streamGenerateContent"):
             self._generate(model, action, body, raw, sse=query.get("alt") == "sse")
         else:
             raise ApiError(501, f"{action} is not simulated by gemini_offline.", "NOT_IMPLEMENTED")
+
+    # -- Files API ------------------------------------------------------------------------
+    def _files_api(
+        self, action: str, match: re.Match[str], query: dict[str, str], body: Any, raw: bytes
+    ) -> None:
+        store = self.app.files
+        base = self._base_url()
+        if action == "files.start":
+            self._upload_start(body)
+        elif action == "files.upload":
+            command = (self.headers.get("x-goog-upload-command") or "").lower()
+            steps = {c.strip() for c in command.split(",")}
+            offset_text = (self.headers.get("x-goog-upload-offset") or "0").strip()
+            if not offset_text.isdigit():
+                raise invalid_argument(f"Invalid X-Goog-Upload-Offset: {offset_text!r}.")
+            upload_id = query.get("upload_id", "")
+            if "upload" not in steps and "finalize" not in steps:
+                raise invalid_argument(f"Unsupported X-Goog-Upload-Command: {command!r}.")
+            stored = store.upload_chunk(upload_id, int(offset_text), raw, "finalize" in steps)
+            if stored is None:
+                self._send_json(200, None, upload_status="active")
+            else:
+                self._send_json(200, {"file": store.wire(stored, base)}, upload_status="final")
+        elif action == "files.get":
+            stored = store.get(self.owner, match.group(2), count_get=True)
+            self._send_json(200, store.wire(stored, base))
+        elif action == "files.list":
+            page, token = store.list(self.owner, query.get("pageSize"), query.get("pageToken"))
+            reply: dict[str, Any] = {}
+            if page:
+                reply["files"] = [store.wire(f, base) for f in page]
+            if token:
+                reply["nextPageToken"] = token
+            self._send_json(200, reply)
+        elif action == "files.delete":
+            store.delete(self.owner, match.group(2))
+            self._send_json(200, {})
+        else:
+            raise not_found(
+                f"The requested URL {self.path.split('?')[0]} was not found on this server."
+            )
+
+    def _resolve_file(self, uri: str, mime_type: str) -> Attachment | None:
+        """The caller's uploaded file a ``fileUri`` names, described (see FileResolver)."""
+        stored = self.app.files.resolve_uri(self.owner, uri)
+        if stored is None:
+            return None
+        try:
+            return describe(stored.mime_type, stored.data, stored.display_name or stored.name)
+        except ValueError as exc:
+            raise invalid_argument(str(exc)) from None
+
+    def _base_url(self) -> str:
+        """The base URL as the client addressed this server (its Host header)."""
+        host = self.headers.get("host")
+        return f"http://{host}" if host else self.app.url
+
+    def _upload_start(self, body: Any) -> None:
+        protocol = (self.headers.get("x-goog-upload-protocol") or "").lower()
+        command = (self.headers.get("x-goog-upload-command") or "").lower()
+        if protocol != "resumable" or command != "start":
+            raise invalid_argument(
+                "gemini_offline accepts resumable uploads only: send X-Goog-Upload-Protocol: "
+                "resumable and X-Goog-Upload-Command: start."
+            )
+        size_text = (self.headers.get("x-goog-upload-header-content-length") or "").strip()
+        if not size_text.isdigit():
+            raise invalid_argument(
+                "X-Goog-Upload-Header-Content-Length must give the file size in bytes."
+            )
+        meta = body.get("file") if isinstance(body, dict) else None
+        if meta is not None and not isinstance(meta, dict):
+            raise invalid_argument("Invalid JSON payload received. 'file' must be an object.")
+        meta = normalize(meta or {})
+        mime = (self.headers.get("x-goog-upload-header-content-type") or "").strip()
+        upload_id = self.app.files.start_upload(self.owner, int(size_text), mime, meta)
+        url = (
+            f"{self._base_url()}/upload/v1beta/files"
+            f"?upload_id={upload_id}&upload_protocol=resumable"
+        )
+        self._send_json(200, None, upload_status="active", upload_url=url)
 
     # -- Imagen ---------------------------------------------------------------------------
     def _predict(self, path: str, model_id: str, body: dict[str, Any], raw: bytes) -> None:
@@ -536,7 +656,7 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.app
         app.pause(app.options.latency_ms / 1000)
         check_known_fields(body)
-        req = parse_generate_request(normalize(body), model)
+        req = parse_generate_request(normalize(body), model, self._resolve_file)
         d = req.directives
         stream = action == "streamGenerateContent"
         self._apply_faults(d, model.id, action, raw)
@@ -605,6 +725,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
 
+def _files_action(
+    method: str, path: str, match: re.Match[str], query: dict[str, str]
+) -> str | None:
+    """``files.start`` / ``files.upload`` / ``files.get`` / ``files.list`` /
+    ``files.delete`` for a Files API path, or None when the method does not fit."""
+    if path.startswith("/upload/"):
+        if method != "POST":
+            return None
+        return "files.upload" if "upload_id" in query else "files.start"
+    file_id = match.group(2)
+    if method == "GET":
+        return "files.get" if file_id else "files.list"
+    if method == "DELETE" and file_id:
+        return "files.delete"
+    return None
+
+
 #: Between the chunks of a JSON-array stream (no ``alt=sse``), as the real API sends them.
 JSON_ARRAY_SEPARATOR = b"\n,\r\n"
 
@@ -621,13 +758,14 @@ def _fault_tail(
     return events, []
 
 
-def _count_tokens(body: dict[str, Any]) -> dict[str, Any]:
+def _count_tokens(body: dict[str, Any], resolve_file: FileResolver) -> dict[str, Any]:
     inner = body.get("generateContentRequest")
     source = inner if isinstance(inner, dict) else body
     contents = source.get("contents") or []
     if not isinstance(contents, list):
         raise invalid_argument("* CountTokensRequest.contents: must be a list of Content objects")
     system = source.get("systemInstruction") if isinstance(inner, dict) else None
-    decode_attachments(contents)
-    totals = count_prompt(contents, system)
+    blob_tokens: dict[int, tuple[str, int]] = {}
+    decode_attachments(contents, resolve_file=resolve_file, blob_tokens=blob_tokens)
+    totals = count_prompt(contents, system, blob_tokens)
     return {"totalTokens": sum(totals.values()), "promptTokensDetails": modality_details(totals)}

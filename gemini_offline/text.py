@@ -429,12 +429,9 @@ def _attachment_lines(req: GenerateRequest) -> list[str]:
         lines.append(f"I can see {n} attached image{'s' * (n != 1)}: {summary}. {looks}")
     if files:
         n = len(files)
-        summary = "; ".join(a.summary() for a in files)
         verb = "I also received" if images else "I received"
-        lines.append(
-            f"{verb} {n} attached file{'s' * (n != 1)}: {summary}. "
-            "I can't read its contents offline, but I know it arrived."
-        )
+        what = "; ".join(a.acknowledgement() for a in files)
+        lines.append(f"{verb} {n} attached file{'s' * (n != 1)}: {what}.")
     return lines
 
 

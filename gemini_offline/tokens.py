@@ -1,8 +1,10 @@
 """The one tokeniser behind every token count the offline server reports.
 
 Real Gemini tokenisers are not available offline, so a simple, deterministic rule stands
-in: a token is a run of word characters or a single punctuation mark. Every inline blob
-(image, audio, PDF, …) counts as a flat 258 tokens, the figure Gemini uses for a small image.
+in: a token is a run of word characters or a single punctuation mark. A blob (inline or an
+uploaded file) costs what :meth:`.media.Attachment.tokens` says when the request parser
+described it (258 per PDF page, 32 per second of audio, 263 per second of video, a text
+file its text), else a flat 258 tokens, the figure Gemini uses for a small image.
 """
 
 from __future__ import annotations
@@ -52,16 +54,26 @@ def modality_for_mime(mime_type: str) -> str:
     )
 
 
-def count_parts(parts: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> None:
-    """Add the tokens of camelCase ``parts`` to ``totals`` (modality -> tokens)."""
+def count_parts(
+    parts: Iterable[Mapping[str, Any]],
+    totals: dict[str, int],
+    blob_tokens: Mapping[int, tuple[str, int]] | None = None,
+) -> None:
+    """Add the tokens of camelCase ``parts`` to ``totals`` (modality -> tokens);
+    ``blob_tokens`` maps ``id(blob)`` to its ``(modality, tokens)`` when known."""
     for part in parts:
         if isinstance(part.get("text"), str):
             totals["TEXT"] = totals.get("TEXT", 0) + count_tokens(part["text"])
         for blob_key in ("inlineData", "fileData"):
             blob = part.get(blob_key)
             if isinstance(blob, Mapping):
-                modality = modality_for_mime(str(blob.get("mimeType", "")))
-                totals[modality] = totals.get(modality, 0) + BLOB_TOKENS
+                known = blob_tokens.get(id(blob)) if blob_tokens else None
+                if known is not None:
+                    modality, tokens = known
+                else:
+                    modality = modality_for_mime(str(blob.get("mimeType", "")))
+                    tokens = BLOB_TOKENS
+                totals[modality] = totals.get(modality, 0) + tokens
         for structured in (
             "functionCall",
             "functionResponse",
@@ -74,7 +86,9 @@ def count_parts(parts: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> N
 
 
 def count_prompt(
-    contents: Iterable[Mapping[str, Any]], system_instruction: Mapping[str, Any] | None = None
+    contents: Iterable[Mapping[str, Any]],
+    system_instruction: Mapping[str, Any] | None = None,
+    blob_tokens: Mapping[int, tuple[str, int]] | None = None,
 ) -> dict[str, int]:
     """Prompt tokens per modality for normalised ``contents`` plus the system instruction.
 
@@ -82,9 +96,9 @@ def count_prompt(
     """
     totals: dict[str, int] = {"TEXT": 0}
     if system_instruction:
-        count_parts(system_instruction.get("parts") or [], totals)
+        count_parts(system_instruction.get("parts") or [], totals, blob_tokens)
     for content in contents:
-        count_parts(content.get("parts") or [], totals)
+        count_parts(content.get("parts") or [], totals, blob_tokens)
     return totals
 
 

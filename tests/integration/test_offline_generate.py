@@ -180,7 +180,7 @@ def test_part_from_bytes_images_and_files_are_acknowledged(client: genai.Client)
 
     assert "I can see 2 attached images: PNG, 100×50 px" in text
     assert "JPEG, 32×48 px" in text
-    assert "1 attached file: application/pdf, 13 B" in text
+    assert "1 attached file: a PDF document (13 B) whose pages I could not count" in text
 
 
 def test_chat_history_reply_names_turn_and_quotes_previous_message(client: genai.Client) -> None:
