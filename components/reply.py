@@ -6,19 +6,62 @@ its images turned into links (`unfetch_images`), so the browser fetches nothing 
 
 from __future__ import annotations
 
+import base64
 import json
 
 import streamlit as st
 
+from playground.citations import cite
 from playground.images import RASTER_MIME, unsupported_message
 from playground.markdown import unfetch_images
-from playground.reply import Candidate, Reply
+from playground.reply import Candidate, Reply, ReplyPart
 
 
-def _render_candidate(candidate: Candidate, *, as_json: bool) -> None:
+def _render_code_result(part: ReplyPart) -> None:
+    failed = part.outcome not in (None, "OUTCOME_OK")
+    label = "Code result" if not failed else f"Code failed ({part.outcome})"
+    icon = ":material/check_circle:" if not failed else ":material/error:"
+    st.caption(f"{icon} {label}")
+    st.code(part.text or "(no output)", language=None)
+
+
+def _render_function_call(part: ReplyPart) -> None:
+    with st.container(border=True):
+        st.markdown(f":material/function: **Function call:** `{part.text}`")
+        st.json(part.args or {})
+
+
+def render_grounding(candidate: Candidate) -> None:
+    """Sources, the searches made, URL retrieval, and Google's search suggestions (in an
+    isolated frame: a data: URL has an origin of its own, so it can reach nothing here)."""
+    grounding = candidate.grounding
+    if grounding.empty:
+        return
+    if grounding.sources:
+        lines = [
+            f"{number}. [{unfetch_images(title)}]({uri})"
+            if uri.startswith(("https://", "http://"))
+            else f"{number}. {unfetch_images(title)}"
+            for number, (title, uri) in enumerate(grounding.sources, start=1)
+        ]
+        st.markdown("**Sources**\n\n" + "\n".join(lines))
+    if grounding.queries:
+        st.caption(":material/search: Searched for: " + " · ".join(grounding.queries))
+    for url, status in grounding.urls:
+        ok = status == "URL_RETRIEVAL_STATUS_SUCCESS"
+        shown = status.removeprefix("URL_RETRIEVAL_STATUS_").replace("_", " ").lower()
+        st.caption(f"{':material/link:' if ok else ':material/link_off:'} {url} — {shown}")
+    if grounding.suggestions_html:
+        encoded = base64.b64encode(grounding.suggestions_html.encode("utf-8")).decode()
+        st.iframe(f"data:text/html;base64,{encoded}", height=70)
+
+
+def render_candidate(candidate: Candidate, *, as_json: bool = False) -> None:
+    """One candidate's parts in order, then where its answer came from."""
     if candidate.thoughts:
         with st.expander("Thoughts", icon=":material/psychology:"):
             st.markdown(unfetch_images(candidate.thoughts))
+    grounding = candidate.grounding
     for part in candidate.parts:
         if part.kind == "text":
             if as_json:
@@ -27,13 +70,22 @@ def _render_candidate(candidate: Candidate, *, as_json: bool) -> None:
                     continue
                 except json.JSONDecodeError:
                     pass
-            st.markdown(unfetch_images(part.text))
+            text = part.text
+            if grounding.supports:
+                text = cite(text, grounding.supports, grounding.sources, part.part_index)
+            st.markdown(unfetch_images(text))
         elif part.kind == "image" and part.mime_type.lower() in RASTER_MIME:
             st.image(part.data, output_format="PNG")
         elif part.kind == "image":
             st.warning(unsupported_message(part.mime_type), icon=":material/broken_image:")
-        elif part.kind in ("code", "code_result"):
-            st.code(part.text, language="python" if part.kind == "code" else None)
+        elif part.kind == "code":
+            st.caption(":material/code: Code")
+            st.code(part.text, language="python")
+        elif part.kind == "code_result":
+            _render_code_result(part)
+        elif part.kind == "function_call":
+            _render_function_call(part)
+    render_grounding(candidate)
     if not candidate.parts and not candidate.finish_reason:
         st.caption("(no content)")
 
@@ -63,6 +115,8 @@ def render_usage(reply: Reply) -> None:
     details = []
     if reply.model_version:
         details.append(f"Model version: `{reply.model_version}`")
+    if usage.tool_prompt_tokens:
+        details.append(f"tool-use prompt tokens: {usage.tool_prompt_tokens:,}")
     if reply.timing.attempts > 1:
         details.append(f"succeeded after {reply.timing.attempts} attempts")
     if details:
@@ -90,10 +144,10 @@ def render_reply(reply: Reply, *, as_json: bool = False) -> None:
         tabs = st.tabs([f"Candidate {c.index + 1}" for c in reply.candidates])
         for tab, candidate in zip(tabs, reply.candidates, strict=True):
             with tab:
-                _render_candidate(candidate, as_json=as_json)
+                render_candidate(candidate, as_json=as_json)
                 if candidate.finish_reason and candidate.finish_reason != "STOP":
                     st.caption(f"Finish: {candidate.finish_reason}")
     elif reply.first:
-        _render_candidate(reply.first, as_json=as_json)
+        render_candidate(reply.first, as_json=as_json)
     render_finish(reply)
     render_usage(reply)

@@ -44,6 +44,13 @@ from playground.state import (
     setting_key,
     settings_widget_defaults,
 )
+from playground.tools import (
+    FUNCTION_EXAMPLES,
+    FUNCTION_MODES,
+    example_text,
+    parse_function_declarations,
+    parse_names,
+)
 
 
 def reset_settings() -> None:
@@ -202,6 +209,61 @@ def _output_controls(problems: list[str]) -> dict[str, Any]:
     return values
 
 
+def _fill_example() -> None:
+    choice = st.session_state.get(setting_key("function_example"))
+    if choice in FUNCTION_EXAMPLES:
+        st.session_state[setting_key("functions")] = example_text(choice)
+    st.session_state[setting_key("function_example")] = None
+
+
+def _tool_controls(model: ModelInfo, problems: list[str]) -> dict[str, Any]:
+    """Google Search, URL context, code execution and function calling (off by default)."""
+    values: dict[str, Any] = {}
+    if not model.text_output:
+        return values
+    with st.expander("Tools", icon=":material/build:"):
+        values["google_search"] = st.toggle(
+            "Grounding with Google Search", key=setting_key("google_search")
+        )
+        values["url_context"] = st.toggle("URL context", key=setting_key("url_context"))
+        values["code_execution"] = st.toggle("Code execution", key=setting_key("code_execution"))
+        st.selectbox(
+            "Start from an example",
+            list(FUNCTION_EXAMPLES),
+            index=None,
+            key=setting_key("function_example"),
+            placeholder="Function declarations example",
+            on_change=_fill_example,
+        )
+        text = st.text_area(
+            "Function declarations (JSON)",
+            key=setting_key("functions"),
+            height=140,
+            placeholder='[{"name": "get_current_weather", "parameters": {"type": "object"}}]',
+            help="Functions the model may ask you to call. Its calls are shown as cards.",
+        )
+        try:
+            values["function_declarations"] = parse_function_declarations(text or "")
+        except ValueError as exc:
+            st.error(str(exc), icon=":material/data_object:")
+            problems.append(f"{exc} Fix the function declarations in the sidebar.")
+            values["function_declarations"] = []
+        if values["function_declarations"]:
+            mode = st.segmented_control(
+                "Function calling", list(FUNCTION_MODES), key=setting_key("function_mode")
+            )
+            values["function_mode"] = mode or "AUTO"
+            if values["function_mode"] == "ANY":
+                values["allowed_function_names"] = parse_names(
+                    st.text_input(
+                        "Allowed functions (optional)",
+                        key=setting_key("allowed_functions"),
+                        placeholder="e.g. find_movies, find_theaters",
+                    )
+                )
+    return values
+
+
 def _advanced_controls() -> dict[str, Any]:
     values: dict[str, Any] = {}
     with st.expander("Advanced sampling"):
@@ -282,6 +344,7 @@ def render_sidebar(page: str) -> Connected:
         values.update(_thinking_controls(model))
         values.update(_output_controls(problems))
         values.update(_advanced_controls())
+        values.update(_tool_controls(model, problems))
         values["safety"] = _safety_controls()
         _request_controls()
         demo_controls(connected.plan)

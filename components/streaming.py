@@ -15,7 +15,7 @@ from contextlib import closing
 
 import streamlit as st
 
-from components.reply import render_finish, usage_line
+from components.reply import render_candidate, render_finish, usage_line
 from components.waiting import retry_notices, show_retry
 from playground.background import Background, Emit, Tick
 from playground.gemini import StreamRun
@@ -183,11 +183,8 @@ def render_streamed_reply(reply: Reply) -> None:
             else "it stopped before any text arrived"
         )
         st.warning(f"**Stopped** — you stopped the stream; {kept}.", icon=":material/stop_circle:")
-    if reply.thoughts:
-        with st.expander("Thoughts", icon=":material/psychology:"):
-            st.markdown(unfetch_images(reply.thoughts))
-    if reply.text:
-        st.markdown(unfetch_images(reply.text))
+    if reply.first is not None:
+        render_candidate(reply.first)  # thoughts, text with citations, code, calls, sources
     render_finish(reply)
     render_stream_figures(reply)
     st.caption(usage_line(reply))

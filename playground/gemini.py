@@ -439,6 +439,8 @@ def merge_chunks(
         return Reply(timing=timing, interrupted=interrupted)
     by_candidate: dict[int, list[types.Part]] = {}
     finish: dict[int, Any] = {}
+    grounding: dict[int, types.GroundingMetadata] = {}  # sent once, on a late chunk
+    url_context: dict[int, types.UrlContextMetadata] = {}
     for chunk in chunks:
         for position, candidate in enumerate(chunk.candidates or []):
             index = candidate.index if candidate.index is not None else position
@@ -457,6 +459,10 @@ def merge_chunks(
                     parts.append(part)
             if candidate.finish_reason is not None:
                 finish[index] = candidate
+            if candidate.grounding_metadata is not None:
+                grounding[index] = candidate.grounding_metadata
+            if candidate.url_context_metadata is not None:
+                url_context[index] = candidate.url_context_metadata
     last = chunks[-1]
     usage = next((c.usage_metadata for c in reversed(chunks) if c.usage_metadata), None)
     feedback = next((c.prompt_feedback for c in chunks if c.prompt_feedback), None)
@@ -468,6 +474,8 @@ def merge_chunks(
                 finish_reason=finish[index].finish_reason if index in finish else None,
                 finish_message=finish[index].finish_message if index in finish else None,
                 safety_ratings=finish[index].safety_ratings if index in finish else None,
+                grounding_metadata=grounding.get(index),
+                url_context_metadata=url_context.get(index),
             )
             for index, parts in sorted(by_candidate.items())
         ],

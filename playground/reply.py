@@ -57,10 +57,38 @@ def _name(value: Any) -> str | None:
 class ReplyPart:
     """One part of a candidate, in the order the model sent it."""
 
-    kind: Literal["text", "thought", "image", "code", "code_result"]
-    text: str = ""
+    kind: Literal["text", "thought", "image", "code", "code_result", "function_call"]
+    text: str = ""  # for a function call: its name
     data: bytes = b""
     mime_type: str = ""
+    args: dict[str, Any] | None = None  # a function call's arguments
+    outcome: str | None = None  # a code result's outcome (OUTCOME_OK, OUTCOME_FAILED, …)
+    part_index: int = 0  # the position of the SDK part it came from (grounding refers to it)
+
+
+@dataclass(frozen=True)
+class Support:
+    """A stretch of answer text backed by sources: UTF-8 byte offsets into one part."""
+
+    part_index: int
+    start: int
+    end: int
+    sources: tuple[int, ...]  # indices into Grounding.sources
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """What Google Search (or URL context) grounded the answer in."""
+
+    queries: tuple[str, ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()  # (title, uri)
+    supports: tuple[Support, ...] = ()
+    suggestions_html: str | None = None  # searchEntryPoint.renderedContent (isolate it!)
+    urls: tuple[tuple[str, str], ...] = ()  # (url, retrieval status) from URL context
+
+    @property
+    def empty(self) -> bool:
+        return not (self.queries or self.sources or self.urls or self.suggestions_html)
 
 
 @dataclass(frozen=True)
@@ -72,6 +100,11 @@ class Candidate:
     finish_reason: str | None
     finish_message: str | None = None
     content: types.Content | None = None
+    grounding: Grounding = field(default_factory=Grounding)
+
+    @property
+    def function_calls(self) -> list[ReplyPart]:
+        return [p for p in self.parts if p.kind == "function_call"]
 
     @property
     def text(self) -> str:
@@ -95,6 +128,7 @@ class Usage:
     thought_tokens: int = 0
     cached_tokens: int = 0
     total_tokens: int = 0
+    tool_prompt_tokens: int = 0  # what tool results added to the prompt (search, URLs)
 
     @classmethod
     def from_sdk(cls, usage: types.GenerateContentResponseUsageMetadata | None) -> Usage:
@@ -103,8 +137,9 @@ class Usage:
         prompt = usage.prompt_token_count or 0
         output = usage.candidates_token_count or 0
         thoughts = usage.thoughts_token_count or 0
-        total = usage.total_token_count or (prompt + output + thoughts)
-        return cls(prompt, output, thoughts, usage.cached_content_token_count or 0, total)
+        tools = usage.tool_use_prompt_token_count or 0
+        total = usage.total_token_count or (prompt + output + thoughts + tools)
+        return cls(prompt, output, thoughts, usage.cached_content_token_count or 0, total, tools)
 
 
 @dataclass(frozen=True)
@@ -208,31 +243,90 @@ class Reply:
 def _candidate(position: int, candidate: types.Candidate) -> Candidate:
     parts: list[ReplyPart] = []
     content = candidate.content
-    for part in content.parts if content and content.parts else []:
-        parts.extend(_reply_parts(part))
+    for index, part in enumerate(content.parts if content and content.parts else []):
+        parts.extend(_reply_parts(part, index))
     return Candidate(
         index=candidate.index if candidate.index is not None else position,
         parts=tuple(parts),
         finish_reason=_name(candidate.finish_reason),
         finish_message=candidate.finish_message,
         content=content,
+        grounding=grounding_of(candidate),
     )
 
 
-def _reply_parts(part: types.Part) -> list[ReplyPart]:
+def grounding_of(candidate: types.Candidate) -> Grounding:
+    """The candidate's grounding and URL-context metadata, flattened."""
+    meta = candidate.grounding_metadata
+    urls = (
+        tuple(
+            (u.retrieved_url or "", _name(u.url_retrieval_status) or "")
+            for u in (candidate.url_context_metadata.url_metadata or [])
+        )
+        if candidate.url_context_metadata
+        else ()
+    )
+    if meta is None:
+        return Grounding(urls=urls)
+    sources = tuple(
+        ((c.web.title or c.web.domain or c.web.uri or ""), c.web.uri or "")
+        for c in meta.grounding_chunks or []
+        if c.web is not None
+    )
+    supports = []
+    for support in meta.grounding_supports or []:
+        segment = support.segment
+        if segment is None or segment.end_index is None:
+            continue
+        supports.append(
+            Support(
+                part_index=segment.part_index or 0,
+                start=segment.start_index or 0,
+                end=segment.end_index,
+                sources=tuple(support.grounding_chunk_indices or ()),
+            )
+        )
+    entry = meta.search_entry_point
+    return Grounding(
+        queries=tuple(meta.web_search_queries or ()),
+        sources=sources,
+        supports=tuple(supports),
+        suggestions_html=entry.rendered_content if entry and entry.rendered_content else None,
+        urls=urls,
+    )
+
+
+def _reply_parts(part: types.Part, index: int = 0) -> list[ReplyPart]:
     out: list[ReplyPart] = []
     if part.text is not None and part.text != "":
-        out.append(ReplyPart("thought" if part.thought else "text", text=part.text))
+        kind: Literal["thought", "text"] = "thought" if part.thought else "text"
+        out.append(ReplyPart(kind, text=part.text, part_index=index))
     if part.inline_data is not None and part.inline_data.data and not part.thought:
         out.append(
             ReplyPart(
                 "image",
                 data=part.inline_data.data,
                 mime_type=part.inline_data.mime_type or "application/octet-stream",
+                part_index=index,
             )
         )
     if part.executable_code is not None:
-        out.append(ReplyPart("code", text=part.executable_code.code or ""))
+        out.append(ReplyPart("code", text=part.executable_code.code or "", part_index=index))
     if part.code_execution_result is not None:
-        out.append(ReplyPart("code_result", text=part.code_execution_result.output or ""))
+        result = part.code_execution_result
+        out.append(
+            ReplyPart(
+                "code_result",
+                text=result.output or "",
+                outcome=_name(result.outcome),
+                part_index=index,
+            )
+        )
+    if part.function_call is not None:
+        call = part.function_call
+        out.append(
+            ReplyPart(
+                "function_call", text=call.name or "", args=dict(call.args or {}), part_index=index
+            )
+        )
     return out

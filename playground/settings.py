@@ -14,6 +14,8 @@ from typing import Any, Literal
 from google.genai import types
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from playground.tools import build_tools
+
 HARM_CATEGORIES: dict[str, str] = {
     "HARM_CATEGORY_HARASSMENT": "Harassment",
     "HARM_CATEGORY_HATE_SPEECH": "Hate speech",
@@ -128,6 +130,24 @@ class GenerationSettings(BaseModel):
     safety: dict[str, str] = Field(
         default_factory=dict, description="Block threshold per harm category (unset = default)."
     )
+    google_search: bool = Field(
+        default=False, description="Ground the answer in Google Search results (with sources)."
+    )
+    url_context: bool = Field(
+        default=False, description="Let the model read the web pages whose URLs are in the prompt."
+    )
+    code_execution: bool = Field(
+        default=False, description="Let the model write and run Python to compute its answer."
+    )
+    function_declarations: list[dict[str, Any]] = Field(
+        default_factory=list, description="Functions the model may ask you to call (JSON)."
+    )
+    function_mode: Literal["AUTO", "ANY", "NONE"] = Field(
+        default="AUTO", description="AUTO: the model decides; ANY: it must call; NONE: never."
+    )
+    allowed_function_names: list[str] = Field(
+        default_factory=list, description="With ANY: the functions it may choose from."
+    )
 
     @field_validator("stop_sequences")
     @classmethod
@@ -152,6 +172,18 @@ class GenerationSettings(BaseModel):
             raise ValueError("set either a thinking budget or a thinking level, not both")
         if self.response_schema is not None and self.response_format != "json":
             raise ValueError("a response schema needs the JSON response format")
+        declared = {d.get("name") for d in self.function_declarations}
+        unknown = [n for n in self.allowed_function_names if n not in declared]
+        if unknown:
+            raise ValueError(f"allowed function names not declared: {', '.join(unknown)}")
+        if self.allowed_function_names and self.function_mode != "ANY":
+            raise ValueError("allowed function names go with the ANY function-calling mode")
+        if (
+            self.function_declarations
+            and self.function_mode == "ANY"
+            and (self.response_format == "json")
+        ):
+            raise ValueError("forced function calling (ANY) cannot be combined with JSON output")
         return self
 
     def to_config(self) -> types.GenerateContentConfig:
@@ -188,6 +220,18 @@ class GenerationSettings(BaseModel):
             thinking["include_thoughts"] = True
         if thinking:
             config["thinking_config"] = types.ThinkingConfig(**thinking)
+        tools, tool_config = build_tools(
+            google_search=self.google_search,
+            url_context=self.url_context,
+            code_execution=self.code_execution,
+            function_declarations=self.function_declarations,
+            function_mode=self.function_mode,
+            allowed_function_names=self.allowed_function_names,
+        )
+        if tools:
+            config["tools"] = tools
+        if tool_config is not None:
+            config["tool_config"] = tool_config
         if self.safety:
             config["safety_settings"] = [
                 types.SafetySetting.model_validate({"category": c, "threshold": t})

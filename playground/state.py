@@ -189,6 +189,12 @@ def settings_widget_defaults() -> dict[str, Any]:
             setting_key("thinking_budget"): -1,
             setting_key("thinking_level"): DEFAULT_LABEL,
             setting_key("include_thoughts"): False,
+            setting_key("google_search"): False,
+            setting_key("url_context"): False,
+            setting_key("code_execution"): False,
+            setting_key("functions"): "",
+            setting_key("function_mode"): "AUTO",
+            setting_key("allowed_functions"): "",
         }
     )
     for category in HARM_CATEGORIES:

@@ -51,6 +51,7 @@ from playground.state import (
     setting_key,
     settings_widget_defaults,
 )
+from playground.tools import FUNCTION_MODES
 from playground.tuning import MAX_SAMPLES, MAX_VARIANTS, MIN_VARIANTS
 from playground.tuning import session_defaults as tuning_defaults
 
@@ -121,6 +122,18 @@ def sidebar_params() -> list[Param]:
         ),
         Param("thoughts", setting_key("include_thoughts"), "bool", "Include thoughts"),
         Param("system", SYSTEM_INSTRUCTION, "text", "System instruction"),
+        Param("search", setting_key("google_search"), "bool", "Google Search"),
+        Param("url_context", setting_key("url_context"), "bool", "URL context"),
+        Param("code", setting_key("code_execution"), "bool", "Code execution"),
+        Param("functions", setting_key("functions"), "text", "Function declarations"),
+        Param(
+            "fn_mode",
+            setting_key("function_mode"),
+            "choice",
+            "Function calling",
+            choices=FUNCTION_MODES,
+        ),
+        Param("fn_allowed", setting_key("allowed_functions"), "text", "Allowed functions"),
     ]
     for category, label in HARM_CATEGORIES.items():
         short = category.removeprefix("HARM_CATEGORY_").lower()

@@ -28,6 +28,7 @@ from playground.gemini import (
 from playground.images import edit_message
 from playground.media import ImageStore
 from playground.settings import GenerationSettings, ImageSettings
+from playground.tools import FUNCTION_EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
 JS_DIR = ROOT / "tests" / "js"
@@ -135,6 +136,16 @@ TEXT_CASES = {
     "stream": lambda: build_request(
         GenerationSettings(temperature=0), "Explain how AI works", stream=True
     ),
+    "tools": lambda: build_request(
+        GenerationSettings(
+            temperature=0,
+            seed=7,
+            google_search=True,
+            code_execution=True,
+            function_declarations=FUNCTION_EXAMPLES["Weather lookup"],
+        ),
+        "Who won the Tour de France in 2024, and what is 12 times 34?",
+    ),
     "chat": chat_request,
     "chat_stream": lambda: build_chat_request(
         GenerationSettings(temperature=0),
@@ -239,7 +250,7 @@ def node_ready() -> None:
         pytest.fail("@google/genai is missing: run `npm install --prefix tests/js`")
 
 
-@pytest.mark.parametrize("case", ["text", "stream", "chat", "chat_stream"])
+@pytest.mark.parametrize("case", ["text", "stream", "chat", "chat_stream", "tools"])
 def test_javascript_snippets_run_with_node(case, gemini, snippet_env, request):
     node_ready()
     req = TEXT_CASES[case]()
@@ -251,7 +262,7 @@ def test_javascript_snippets_run_with_node(case, gemini, snippet_env, request):
     assert answer.strip() in out
 
 
-@pytest.mark.parametrize("case", ["text", "stream"])
+@pytest.mark.parametrize("case", ["text", "stream", "tools"])
 def test_curl_snippets_run(case, gemini, snippet_env, tmp_path):
     if shutil.which("curl") is None:
         pytest.fail("curl is not installed: .ci/run installs it")
