@@ -7,7 +7,11 @@ as ``[[fault:429]]``. Image models asked for IMAGE output draw PNGs with Pillow 
 the latest image of the conversation (:mod:`.images`, :mod:`.image_replies`); Imagen
 answers on the Enterprise ``…/publishers/google/models/{m}:predict`` paths
 (:mod:`.imagen`). Tools answer in the real wire shapes (:mod:`.tools`: function calls,
-Google Search grounding, code execution, URL context). Point the google-genai SDK at it
+Google Search grounding, code execution, URL context). The Files API (:mod:`.files`)
+takes resumable uploads, serves get / list / delete per caller, and lets ``fileData`` parts
+use the files; documents, audio, video and text are acknowledged and charged in tokens
+(:mod:`.media`). Streams are paced like a real model by default
+(``GEMINI_OFFLINE_CHUNK_DELAY_MS``, 80 ms per 3 words). Point the google-genai SDK at it
 with ``HttpOptions(base_url=srv.url)`` or ``GOOGLE_GEMINI_BASE_URL``.
 """
 

@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="TCP port, 0 for any (default 8765)")
     parser.add_argument("--chunk-words", type=int, help="words per streamed chunk")
-    parser.add_argument("--chunk-delay-ms", type=float, help="pause between streamed chunks")
+    parser.add_argument(
+        "--chunk-delay-ms", type=float, help="pause between streamed chunks (default 80)"
+    )
     parser.add_argument("--latency-ms", type=float, help="pause before every generate reply")
     parser.add_argument(
         "--timeout-sleep-s",

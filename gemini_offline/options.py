@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 #: Environment variable and default for each option.
 ENV_DEFAULTS: dict[str, tuple[str, float]] = {
     "chunk_words": ("GEMINI_OFFLINE_CHUNK_WORDS", 3),
-    "chunk_delay_ms": ("GEMINI_OFFLINE_CHUNK_DELAY_MS", 40),
+    "chunk_delay_ms": ("GEMINI_OFFLINE_CHUNK_DELAY_MS", 80),
     "latency_ms": ("GEMINI_OFFLINE_LATENCY_MS", 0),
     "timeout_sleep_s": ("GEMINI_OFFLINE_TIMEOUT_SLEEP_S", 600),
     "retry_delay_s": ("GEMINI_OFFLINE_RETRY_DELAY_S", 1),
@@ -22,8 +22,10 @@ class ServerOptions:
 
     #: Words per streamed text chunk.
     chunk_words: int = 3
-    #: Pause between streamed events.
-    chunk_delay_ms: float = 40
+    #: Pause between streamed events. The default paces a demo like a real model: about
+    #: 37 words a second, so a typical answer streams for a few seconds and a long essay
+    #: for many (Stop can be shown by hand). Test suites set their own (0 or 60).
+    chunk_delay_ms: float = 80
     #: Pause before every generateContent / streamGenerateContent reply.
     latency_ms: float = 0
     #: The upper bound of a ``[[fault:timeout]]`` stall: the server holds the request until

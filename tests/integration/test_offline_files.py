@@ -22,7 +22,7 @@ from google.genai import errors, types
 from PIL import Image
 
 from gemini_offline import OfflineServer, start_server
-from gemini_offline.files import EXPIRY_S
+from gemini_offline.files import EXPIRY_S, PROCESSING_S
 from gemini_offline.media import AUDIO_TOKENS_PER_S, PAGE_TOKENS, VIDEO_TOKENS_PER_S
 
 from .conftest import TIMEOUT_MS
@@ -71,6 +71,14 @@ def new_client(server: OfflineServer, key: str | None = None) -> genai.Client:
         api_key=key or f"files-{uuid.uuid4().hex}",
         http_options=types.HttpOptions(base_url=server.url, timeout=TIMEOUT_MS),
     )
+
+
+@pytest.fixture(autouse=True)
+def _processing_ends_on_the_second_get(srv: OfflineServer) -> Iterator[None]:
+    """Only the second ``get`` ends PROCESSING here, however slow the machine is."""
+    srv.files.processing_s = 600
+    yield
+    srv.files.processing_s = PROCESSING_S
 
 
 @pytest.fixture
@@ -156,6 +164,12 @@ def test_a_pdf_goes_through_upload_processing_use_count_list_delete(srv, me) -> 
     with pytest.raises(errors.ClientError) as again:
         me.files.delete(name=uploaded.name)
     assert again.value.code == 404
+
+
+def test_processing_also_ends_by_itself_after_a_while(srv, me) -> None:
+    srv.files.processing_s = 0
+    uploaded = upload(me, wav_bytes(0.5), "audio/wav")
+    assert me.files.get(name=uploaded.name or "").state == types.FileState.ACTIVE
 
 
 def test_files_belong_to_their_caller_and_unknown_files_are_refused(srv, me) -> None:
