@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from .errors import STATUS_BY_CODE
+from .threaded import ServedInThread
 
 logger = logging.getLogger("gemini_offline.recordings")
 
@@ -66,58 +67,16 @@ class TrackingHTTPServer(ThreadingHTTPServer):
         logger.exception("gemini_offline: unexpected error while serving a request")
 
 
-class LoopbackServer:
-    """Start/stop/url for a :class:`TrackingHTTPServer` served in a daemon thread."""
+class LoopbackServer(ServedInThread):
+    """A :class:`TrackingHTTPServer` served in a daemon thread (start/stop/url inherited)."""
 
     handler: type[BaseHTTPRequestHandler]
-    name = "gemini_offline"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         self._httpd = TrackingHTTPServer((host, port), self.handler, self)
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
-
-    def start(self) -> Any:
-        """Serve in a daemon thread; the socket is already listening when this returns."""
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.2},
-                name=f"{self.name}:{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving, wake any paced reply, and close open connections."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._httpd.close_connections()
-        self._httpd.server_close()
-
-    def __enter__(self) -> Any:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        """The bound TCP port."""
-        return int(self._httpd.server_address[1])
-
-    @property
-    def url(self) -> str:
-        """Base URL for ``HttpOptions(base_url=…)``: no trailing slash, no version."""
-        host = self.host if self.host not in ("0.0.0.0", "") else "127.0.0.1"
-        if ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
 
     @property
     def stopping(self) -> bool:

@@ -54,6 +54,7 @@ from .options import ServerOptions
 from .recording import SECRET_HEADERS, RecordedRequest, RequestLog, key_hint
 from .request import FileResolver, decode_attachments, parse_generate_request
 from .responses import plan_reply
+from .threaded import ServedInThread
 from .tokens import count_prompt, modality_details
 from .wire_fields import check_known_fields
 
@@ -120,7 +121,7 @@ class _HTTPServer(ThreadingHTTPServer):
         logger.exception("gemini_offline: unexpected error while serving a request")
 
 
-class OfflineServer:
+class OfflineServer(ServedInThread):
     """A local, Gemini-compatible HTTP server running in a daemon thread."""
 
     def __init__(
@@ -142,48 +143,6 @@ class OfflineServer:
         self.callers = Callers()
         #: Uploaded files of every caller, bounded (see :mod:`.files`).
         self.files = FileStore()
-
-    # -- lifecycle ------------------------------------------------------------------------
-    def start(self) -> OfflineServer:
-        """Serve in a daemon thread; the socket is already listening when this returns."""
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.2},
-                name=f"gemini_offline:{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving, wake any sleeping fault, and close open connections."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._httpd.close_connections()
-        self._httpd.server_close()
-
-    def __enter__(self) -> OfflineServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        """The bound TCP port."""
-        return int(self._httpd.server_address[1])
-
-    @property
-    def url(self) -> str:
-        """Base URL for ``HttpOptions(base_url=…)``: no trailing slash, no version."""
-        host = self.host if self.host not in ("0.0.0.0", "") else "127.0.0.1"
-        if ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
 
     # -- request log (see :class:`RequestLog`; empty unless recording) --------------------
     @property
