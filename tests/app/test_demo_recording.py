@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from gemini_offline import OfflineServer
 from tests.app.conftest import APP
 
-SECRET = "AIzaSyD-demo-recording-test-key-0000000000"
+SECRET = "demo-recording-test-secret-0123456789"
 
 
 def reply_text(at: AppTest) -> str:

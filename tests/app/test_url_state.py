@@ -163,7 +163,7 @@ def test_a_link_from_a_newer_version_still_opens(offline):
 
 
 def test_the_key_never_goes_into_the_url(offline):
-    secret = "AIzaSyD-url-state-test-key-000000000000"
+    secret = "url-state-test-secret-0123456789abcdef"
     at = fresh()
     at.sidebar.text_input(key="connection.key_input").input(secret)
     at.sidebar.button(key="connection.use_key").click().run()
