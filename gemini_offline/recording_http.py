@@ -10,61 +10,17 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import socket
-import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from .errors import STATUS_BY_CODE
-from .threaded import ServedInThread
+from .threaded import BadFraming, ServedInThread, TrackingHTTPServer
 
 logger = logging.getLogger("gemini_offline.recordings")
 
 #: How long a connection may stay silent (an idle keep-alive) before it is closed.
 IDLE_TIMEOUT_S = 60.0
-
-
-class BadFraming(Exception):
-    """The request's Content-Length or chunked framing cannot be parsed."""
-
-
-class TrackingHTTPServer(ThreadingHTTPServer):
-    """ThreadingHTTPServer that knows its open connections and its owning ``app``."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 256
-
-    def __init__(
-        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], app: Any
-    ) -> None:
-        self.app = app
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-        super().__init__(address, handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            self._open.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._open_lock:
-            sockets = list(self._open)
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], OSError):
-            return
-        logger.exception("gemini_offline: unexpected error while serving a request")
 
 
 class LoopbackServer(ServedInThread):

@@ -27,10 +27,9 @@ import logging
 import re
 import select
 import socket
-import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -54,7 +53,7 @@ from .options import ServerOptions
 from .recording import SECRET_HEADERS, RecordedRequest, RequestLog, key_hint
 from .request import FileResolver, decode_attachments, parse_generate_request
 from .responses import plan_reply
-from .threaded import ServedInThread
+from .threaded import BadFraming, ServedInThread, TrackingHTTPServer
 from .tokens import count_prompt, modality_details
 from .wire_fields import check_known_fields
 
@@ -81,44 +80,16 @@ LISTEN_BACKLOG = 1024
 _HANGUP_POLL_S = 0.1
 
 
-class _BadFraming(Exception):
-    """The request's body framing (Content-Length, chunk sizes) cannot be parsed."""
+_BadFraming = BadFraming
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    """ThreadingHTTPServer that tracks open connections so stop() can close them."""
+class _HTTPServer(TrackingHTTPServer):
+    """The offline server's listener: a deep backlog, connections tracked for stop()."""
 
-    daemon_threads = True
-    allow_reuse_address = True
     request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], app: OfflineServer) -> None:
-        self.app = app
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            self._open.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._open_lock:
-            sockets = list(self._open)
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], _DISCONNECTS):
-            return
-        logger.exception("gemini_offline: unexpected error while serving a request")
+        super().__init__(address, _Handler, app)
 
 
 class OfflineServer(ServedInThread):

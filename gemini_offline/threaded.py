@@ -1,10 +1,59 @@
-"""Serving in a daemon thread: start, stop, port and URL, shared by the offline server,
-the recording proxy and the replay server."""
+"""Serving in a daemon thread: the HTTP server that tracks its connections, and start, stop,
+port and URL, shared by the offline server, the recording proxy and the replay server."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import socket
+import sys
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
+
+logger = logging.getLogger("gemini_offline")
+
+
+class BadFraming(Exception):
+    """The request's Content-Length or chunked framing cannot be parsed."""
+
+
+class TrackingHTTPServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer that knows its open connections and its owning ``app``."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+
+    def __init__(
+        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], app: Any
+    ) -> None:
+        self.app = app
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        logger.exception("gemini_offline: unexpected error while serving a request")
 
 
 class ServedInThread:
