@@ -9,6 +9,7 @@ and token counting are lookups with a short timeout of their own (`LOOKUP_TIMEOU
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import time
@@ -47,6 +48,28 @@ class GenerateRequest:
     config: types.GenerateContentConfig
     stream: bool = False
     chat: bool = False  # the last content is a new chat message, the rest its history
+    #: The local files behind the Files API parts (by URI), for code that uploads them.
+    uploads: tuple[UploadSource, ...] = ()
+
+
+@dataclass(frozen=True)
+class UploadSource:
+    """The bytes behind an uploaded file a request names, so exported code can upload the
+    same file itself."""
+
+    file_uri: str
+    name: str
+    mime_type: str
+    data: bytes = field(repr=False, compare=False)
+
+
+def upload_sources(attachments: Sequence[Attachment]) -> tuple[UploadSource, ...]:
+    """The attachments that went through the Files API, as UploadSources."""
+    return tuple(
+        UploadSource(a.file_uri, a.name, a.mime_type, a.data)
+        for a in attachments
+        if a.file_uri and a.file_name and a.data
+    )
 
 
 def user_content(prompt: str, attachments: Sequence[Attachment] = ()) -> types.Content:
@@ -74,7 +97,13 @@ def build_request(
             kind="empty_prompt",
         )
     contents = (*history, user_content(prompt, attachments))
-    return GenerateRequest(settings.model, contents, settings.to_config(), stream)
+    return GenerateRequest(
+        settings.model,
+        contents,
+        settings.to_config(),
+        stream,
+        uploads=upload_sources(attachments),
+    )
 
 
 def build_chat_request(
@@ -285,6 +314,94 @@ class Gemini:
             None,
         )
         return int(response.total_tokens or 0)
+
+    # -- the Files API ----------------------------------------------------------------
+
+    def _request_timeout(self) -> float:
+        if self.request_timeout_s is not None:
+            return self.request_timeout_s
+        return request_timeout_s(os.environ)
+
+    def upload_file(self, data: bytes, mime_type: str, display_name: str) -> types.File:
+        """Upload bytes through the Files API (resumable upload; 429/503 retried)."""
+        options = types.HttpOptions(timeout=max(1, int(self._request_timeout() * 1000)))
+        config = types.UploadFileConfig(
+            mime_type=mime_type, display_name=display_name[:512], http_options=options
+        )
+        file, _ = self._call(
+            lambda: self.client.files.upload(file=io.BytesIO(data), config=config), None
+        )
+        return file
+
+    def get_file(self, name: str) -> types.File | None:
+        """The uploaded file `files/<id>`, or None when the server no longer has it."""
+        config = types.GetFileConfig(http_options=self._lookup_options())
+        try:
+            file, _ = self._call(lambda: self.client.files.get(name=name, config=config), None)
+        except PlaygroundError as error:
+            if error.code in (403, 404):
+                return None
+            raise
+        return file
+
+    def wait_until_active(
+        self,
+        file: types.File,
+        *,
+        timeout_s: float | None = None,
+        on_poll: Callable[[types.File, float], None] | None = None,
+    ) -> types.File:
+        """Poll files.get until the file is ACTIVE, for at most `timeout_s` (default: the
+        request timeout), backing off from 0.2 s to 2 s between polls. A FAILED file, one
+        that disappears, or one still PROCESSING at the deadline raises a PlaygroundError.
+        `on_poll(file, elapsed_s)` runs after each poll (to show progress)."""
+        budget = self._request_timeout() if timeout_s is None else timeout_s
+        started = time.monotonic()
+        delay = 0.2
+        shown = file.display_name or file.name or "the file"
+        while True:
+            state = file.state.name if file.state is not None else "ACTIVE"
+            if state == "ACTIVE":
+                return file
+            if state == "FAILED":
+                reason = file.error.message if file.error and file.error.message else ""
+                raise BadInput(
+                    f"Gemini could not process “{shown}”{': ' + reason if reason else '.'}",
+                    "Check that the file plays or opens, then remove it and attach it again.",
+                    kind="file_failed",
+                )
+            elapsed = time.monotonic() - started
+            if elapsed + delay > budget:
+                raise PlaygroundError(
+                    f"“{shown}” is still being processed after {elapsed:.0f} s.",
+                    "Wait a little, then press Run again (or raise the request timeout in "
+                    "the sidebar); long videos take a while.",
+                    kind="file_processing",
+                    retryable=True,
+                )
+            self.sleep(delay)
+            delay = min(2.0, delay * 1.6)
+            latest = self.get_file(file.name or "")
+            if latest is None:
+                raise PlaygroundError(
+                    f"“{shown}” disappeared from the Files API while it was processed.",
+                    "Remove the attachment and attach it again.",
+                    kind="file_gone",
+                )
+            file = latest
+            if on_poll is not None:
+                on_poll(file, time.monotonic() - started)
+
+    def delete_file(self, name: str) -> bool:
+        """Delete an uploaded file; False when it was already gone."""
+        config = types.DeleteFileConfig(http_options=self._lookup_options())
+        try:
+            self._call(lambda: self.client.files.delete(name=name, config=config), None)
+        except PlaygroundError as error:
+            if error.code in (403, 404):
+                return False
+            raise
+        return True
 
     def list_models(self) -> list[types.Model]:
         """Every model visible to this key (all pages)."""

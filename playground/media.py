@@ -12,12 +12,13 @@ import hashlib
 import io
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from google.genai import types
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from playground.errors import BadInput
+from playground.uploads import UploadedFiles
 
 # Gemini takes these inline; anything else Pillow can read is converted to PNG.
 NATIVE_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
@@ -30,9 +31,39 @@ MAX_SIDE = 3072
 DECODERS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 
 
+#: Files larger than this (and every video) go through the Files API, not inline.
+INLINE_LIMIT_BYTES = 8 * 1024 * 1024
+ICONS = {
+    "image": ":material/image:",
+    "pdf": ":material/picture_as_pdf:",
+    "text": ":material/description:",
+    "audio": ":material/audio_file:",
+    "video": ":material/video_file:",
+    "youtube": ":material/smart_display:",
+}
+
+
+def human_size(size: int) -> str:
+    """``512 B``, ``120 KB``, ``3.4 MB``."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        kb = size / 1024
+        return f"{kb:.1f} KB" if kb < 10 else f"{kb:,.0f} KB"
+    return f"{size / 2**20:.1f} MB"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d} min"
+
+
 @dataclass(frozen=True)
 class Attachment:
-    """An image ready to send: bytes in a format Gemini takes, plus what was done to it."""
+    """A checked file ready to send: bytes in a format Gemini takes, what it is, and —
+    once it went through the Files API (or is a YouTube link) — the URI that names it."""
 
     name: str
     mime_type: str
@@ -40,18 +71,60 @@ class Attachment:
     width: int = 0
     height: int = 0
     note: str = ""
+    kind: str = "image"  # image | pdf | text | audio | video | youtube
+    pages: int | None = None
+    duration_s: float | None = None
+    lines: int | None = None
+    file_uri: str | None = None  # set when the request refers to it by URI
+    file_name: str | None = None  # files/<id> of an upload through the Files API
 
     @property
     def digest(self) -> str:
         return hashlib.sha256(self.data).hexdigest()[:16]
 
+    @property
+    def needs_upload(self) -> bool:
+        """Too large to send inline, or a video: it goes through the Files API."""
+        if self.kind == "youtube":
+            return False
+        return self.kind == "video" or len(self.data) > INLINE_LIMIT_BYTES
+
+    def uploaded(self, file_uri: str, file_name: str) -> Attachment:
+        """This attachment, referred to by its uploaded file from now on."""
+        return replace(self, file_uri=file_uri, file_name=file_name)
+
     def to_part(self) -> types.Part:
+        if self.kind == "youtube" and self.file_uri:
+            return types.Part(file_data=types.FileData(file_uri=self.file_uri))
+        if self.file_uri:
+            return types.Part.from_uri(file_uri=self.file_uri, mime_type=self.mime_type)
         return types.Part.from_bytes(data=self.data, mime_type=self.mime_type)
 
     def describe(self) -> str:
         kb = len(self.data) / 1024
         text = f"{self.name}: {self.width}×{self.height} px, {kb:,.1f} KB"
         return f"{text} ({self.note})" if self.note else text
+
+    def caption(self) -> str:
+        """What the page shows under the uploader, e.g.
+        ``:material/picture_as_pdf: report.pdf · 3 pages · 120 KB · inline``."""
+        bits = [self.name]
+        if self.kind == "image":
+            bits.append(f"{self.width}×{self.height} px")
+        if self.pages is not None:
+            bits.append(f"{self.pages:,} page{'s' * (self.pages != 1)}")
+        if self.lines is not None:
+            bits.append(f"{self.lines:,} line{'s' * (self.lines != 1)}")
+        if self.duration_s is not None:
+            bits.append(_duration(self.duration_s))
+        if self.kind == "youtube":
+            bits.append("YouTube video, sent as a link")
+        else:
+            bits.append(human_size(len(self.data)))
+            bits.append("Files API" if self.file_name else "inline")
+        if self.note:
+            bits.append(self.note)
+        return f"{ICONS.get(self.kind, ':material/attach_file:')} " + " · ".join(bits)
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
@@ -131,6 +204,28 @@ def check_image(name: str, data: bytes) -> Attachment:
     )
 
 
+IMAGE_EXTENSIONS = ("png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff")
+_IMAGE_FORMATS = {"png", "jpeg", "gif", "webp", "bmp", "tiff"}
+
+
+def check_upload(name: str, data: bytes) -> Attachment:
+    """Any attachment the prompt pages take: images (check_image), PDFs, text, audio and
+    video (playground.documents.check_document), each judged by its content."""
+    from playground.documents import FORMAT_NAMES, check_document, sniff
+
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension in IMAGE_EXTENSIONS:
+        found = sniff(data)
+        if found is not None and found not in _IMAGE_FORMATS and found in FORMAT_NAMES:
+            raise BadInput(
+                f"“{name}” is not an image: its content looks like {FORMAT_NAMES[found]}.",
+                "Upload the original file, or give this one its real extension.",
+                kind="bad_attachment",
+            )
+        return check_image(name, data)
+    return check_document(name, data)
+
+
 UploadKey = tuple[str, int]  # (the uploader's file id, size in bytes)
 
 
@@ -146,15 +241,23 @@ class CheckedUploads:
     def __init__(self, check: Callable[[str, bytes], Attachment] | None = None) -> None:
         self._check = check or check_image
         self._checked: dict[UploadKey, Attachment | BadInput] = {}
+        #: Files this uploader sent through the Files API, by content digest.
+        self.uploads = UploadedFiles()
 
     def check(
-        self, file_id: str, name: str, size: int, read: Callable[[], bytes]
+        self,
+        file_id: str,
+        name: str,
+        size: int,
+        read: Callable[[], bytes],
+        check: Callable[[str, bytes], Attachment] | None = None,
     ) -> Attachment | BadInput:
-        """The checked attachment (or why it was refused); `read` runs on first sight only."""
+        """The checked attachment (or why it was refused); `read` runs on first sight only.
+        `check` replaces this cache's own check (e.g. check_upload for documents too)."""
         key = (file_id, size)
         if key not in self._checked:
             try:
-                self._checked[key] = self._check(name, read())
+                self._checked[key] = (check or self._check)(name, read())
             except BadInput as problem:
                 self._checked[key] = problem
         return self._checked[key]

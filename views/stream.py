@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.errors import show_error
 from components.library import record_run
+from components.prompt import refresh_uploads
 from components.run import checked_request, prompt_row
 from components.session import connected
 from components.streaming import (
@@ -35,6 +36,7 @@ if row.run or row.retry:
     live = st.empty()  # Stop and the growing reply; replaced by the final view below
     try:
         if row.run:
+            refresh_uploads(row.prompt)  # a file the server no longer has is uploaded again
             request = checked_request(row.prompt, stream=True)
         else:
             request = st.session_state[STREAM_REQUEST]

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.errors import show_error
+from components.prompt import refresh_uploads
 from components.reply import render_reply
 from components.run import checked_request, keep_text_reply, prompt_row
 from components.session import connected
@@ -11,16 +12,18 @@ from playground.errors import PlaygroundError
 from playground.state import TEXT_ERROR, TEXT_REPLY, TEXT_REPLY_JSON
 
 st.title("Text", anchor=False)
-st.caption("Send one prompt, optionally with images, and get one reply.")
+st.caption(
+    "Send one prompt, optionally with images, documents, audio, video or a YouTube link, "
+    "and get one reply."
+)
 
 link = connected()
 row = prompt_row("text", placeholder="e.g. How does AI work?")
-for attachment in row.prompt.attachments:
-    st.caption(f":material/image: {attachment.describe()}")
 
 if row.run:
     st.session_state[TEXT_ERROR] = None
     try:
+        refresh_uploads(row.prompt)  # a file the server no longer has is uploaded again
         request = checked_request(row.prompt)
         wait_for(
             lambda emit: link.gemini.generate(request, on_retry=retry_notices(emit)),
