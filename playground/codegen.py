@@ -3,8 +3,10 @@ and REST (curl), in the style of Google's docs.
 
 The key is never inlined: the SDKs read GEMINI_API_KEY from the environment (and honour
 GOOGLE_GEMINI_BASE_URL), curl sends $GEMINI_API_KEY and uses
-${GEMINI_BASE_URL:-https://generativelanguage.googleapis.com}. Images in the request are
-written as files next to the snippet (image_1.png, …) and read back from there.
+${GEMINI_BASE_URL:-https://generativelanguage.googleapis.com}. Images, documents and audio
+sent inline are written as files next to the snippet (image_1.png, document_1.pdf, …) and
+read back from there; files the app sent through the Files API (video_1.mp4, …) are written
+there too, and the snippet uploads them itself and waits until they are ACTIVE.
 """
 
 from __future__ import annotations
@@ -19,9 +21,27 @@ from typing import Any
 
 from google.genai import types
 
-from playground.gemini import GenerateRequest
+from playground.gemini import GenerateRequest, UploadSource
 
-EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
+EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "application/pdf": "pdf",
+    "text/plain": "txt",
+    "text/md": "md",
+    "text/csv": "csv",
+    "text/html": "html",
+    "audio/mp3": "mp3",
+    "audio/wav": "wav",
+    "audio/ogg": "ogg",
+    "audio/flac": "flac",
+    "audio/aac": "aac",
+    "video/mp4": "mp4",
+    "video/mov": "mov",
+    "video/webm": "webm",
+}
 REST_BASE = "${GEMINI_BASE_URL:-https://generativelanguage.googleapis.com}"
 NESTED_TYPES = {
     "thinking_config": "ThinkingConfig",
@@ -63,29 +83,60 @@ class CodeBundle:
         return buffer.getvalue()
 
 
-class _Files:
-    """Names for the images in a request, one file per distinct image."""
+def _prefix(mime_type: str) -> str:
+    """image_N, document_N, audio_N or video_N: what a file next to the snippet is."""
+    major = mime_type.split("/", 1)[0]
+    return major if major in ("image", "audio", "video") else "document"
 
-    def __init__(self) -> None:
+
+class _Files:
+    """Names for the files of a request: one per distinct inline blob, one per uploaded
+    file (by URI) whose bytes the app kept (`GenerateRequest.uploads`)."""
+
+    def __init__(self, uploads: tuple[UploadSource, ...] = ()) -> None:
         self.by_data: dict[bytes, str] = {}
+        self.sources = {u.file_uri: u for u in uploads}
+        self.uploads: dict[str, str] = {}  # file_uri -> local file name
+        self._counts: dict[str, int] = {}
+
+    def _new_name(self, mime_type: str) -> str:
+        prefix = _prefix(mime_type)
+        self._counts[prefix] = self._counts.get(prefix, 0) + 1
+        return f"{prefix}_{self._counts[prefix]}.{EXTENSIONS.get(mime_type, 'bin')}"
 
     def name(self, blob: types.Blob) -> str:
         data = blob.data or b""
         if data not in self.by_data:
-            extension = EXTENSIONS.get(blob.mime_type or "", "bin")
-            self.by_data[data] = f"image_{len(self.by_data) + 1}.{extension}"
+            self.by_data[data] = self._new_name(blob.mime_type or "")
         return self.by_data[data]
 
+    def upload(self, file_data: types.FileData) -> str | None:
+        """The local name of an uploaded file the snippet uploads itself; None for a URI
+        it can only pass on (a YouTube link, a file uploaded elsewhere)."""
+        uri = file_data.file_uri or ""
+        if uri not in self.sources:
+            return None
+        if uri not in self.uploads:
+            self.uploads[uri] = self._new_name(self.sources[uri].mime_type)
+        return self.uploads[uri]
+
     def items(self) -> tuple[tuple[str, bytes], ...]:
-        return tuple((name, data) for data, name in self.by_data.items())
+        inline = tuple((name, data) for data, name in self.by_data.items())
+        return inline + tuple((name, self.sources[uri].data) for uri, name in self.uploads.items())
+
+
+def _stem(name: str) -> str:
+    return name.split(".")[0]
 
 
 def render(request: GenerateRequest) -> CodeBundle:
-    files = _Files()
+    files = _Files(request.uploads)
     for content in request.contents:  # name files in request order, for every language
         for part in content.parts or []:
             if part.inline_data is not None:
                 files.name(part.inline_data)
+            elif part.file_data is not None:
+                files.upload(part.file_data)
     return CodeBundle(
         python=_python(request, files),
         javascript=_javascript(request, files),
@@ -156,8 +207,22 @@ def _py_config(config: types.GenerateContentConfig, indent: int) -> str | None:
     return _py_call("types.GenerateContentConfig", kwargs, indent)
 
 
+def _py_file_data(file_data: types.FileData, files: _Files) -> str:
+    """An uploaded file (by the snippet's own upload) or a URI passed on as it is."""
+    name = files.upload(file_data)
+    if name is not None:
+        variable = _stem(name)
+        return f"types.Part.from_uri(file_uri={variable}.uri, mime_type={variable}.mime_type)"
+    args = [f"file_uri={_py(file_data.file_uri or '')}"]
+    if file_data.mime_type:
+        args.append(f"mime_type={_py(file_data.mime_type)}")
+    return f"types.Part(file_data=types.FileData({', '.join(args)}))"
+
+
 def _py_part(part: types.Part, files: _Files) -> str:
     fields = []
+    if part.file_data is not None:
+        return _py_file_data(part.file_data, files)
     if part.inline_data is not None:
         name, mime = files.name(part.inline_data), part.inline_data.mime_type
         if not part.thought_signature:
@@ -189,10 +254,21 @@ def _py_message(content: types.Content, files: _Files, images: dict[str, str]) -
     items = []
     for part in content.parts or []:
         if part.inline_data is not None:
-            items.append(images[files.name(part.inline_data)])
+            name = files.name(part.inline_data)
+            if name in images:
+                items.append(images[name])
+            else:
+                mime = part.inline_data.mime_type
+                items.append(
+                    f'types.Part.from_bytes(data=Path("{name}").read_bytes(), mime_type="{mime}")'
+                )
+        elif part.file_data is not None:
+            uploaded = files.upload(part.file_data)
+            items.append(_stem(uploaded) if uploaded else _py_file_data(part.file_data, files))
         elif part.text is not None:
             items.append(_py(part.text))
-    if len(items) == 1 and not images:
+    parts = content.parts or []
+    if len(items) == 1 and not images and parts and parts[0].text is not None:
         return items[0]
     return "[" + ", ".join(items) + "]"
 
@@ -204,7 +280,7 @@ def _python(request: GenerateRequest, files: _Files) -> str:
     uses_history = bool(history)
     images: dict[str, str] = {}
     for part in message.parts or []:
-        if part.inline_data is not None:
+        if part.inline_data is not None and (part.inline_data.mime_type or "").startswith("image/"):
             name = files.name(part.inline_data)
             images[name] = f"image_{len(images) + 1}"
     expects_images = "IMAGE" in [m.upper() for m in request.config.response_modalities or []]
@@ -214,13 +290,30 @@ def _python(request: GenerateRequest, files: _Files) -> str:
     )
     if history_has_bytes and any(p.thought_signature for c in history for p in c.parts or []):
         imports.insert(0, "import base64")
-    if history_has_bytes and any(p.inline_data for c in history for p in c.parts or []):
+    message_has_files = any(
+        p.inline_data and not (p.inline_data.mime_type or "").startswith("image/")
+        for p in message.parts or []
+    )
+    if message_has_files or (
+        history_has_bytes and any(p.inline_data for c in history for p in c.parts or [])
+    ):
         imports.insert(0, "from pathlib import Path")
+    if files.uploads:
+        imports.insert(0, "import time")
     if images or expects_images:
         imports.append("from PIL import Image")
     if expects_images:
         imports.insert(0, "from io import BytesIO")
     lines = ["\n".join(imports), "", "client = genai.Client()  # reads GEMINI_API_KEY", ""]
+    for uri, name in files.uploads.items():
+        variable, mime = _stem(name), files.sources[uri].mime_type
+        lines += [
+            f'{variable} = client.files.upload(file="{name}", config={{"mime_type": "{mime}"}})',
+            f"while {variable}.state == types.FileState.PROCESSING:  # wait until it is ACTIVE",
+            "    time.sleep(1)",
+            f"    {variable} = client.files.get(name={variable}.name)",
+            "",
+        ]
     for name, variable in images.items():
         lines.append(f'{variable} = Image.open("{name}")')
     if images:
@@ -298,6 +391,12 @@ def _js(value: Any, indent: int = 0) -> str:
 
 
 def _js_part(part: types.Part, files: _Files) -> str:
+    if part.file_data is not None:
+        uploaded = files.upload(part.file_data)
+        if uploaded is not None:
+            variable = _stem(uploaded)
+            return f"{{ fileData: {{ fileUri: {variable}.uri, mimeType: {variable}.mimeType }} }}"
+        return json.dumps({"fileData": _wire_file_data(part.file_data)}, ensure_ascii=False)
     if part.inline_data is not None:
         name = files.name(part.inline_data)
         signature = (
@@ -310,6 +409,13 @@ def _js_part(part: types.Part, files: _Files) -> str:
             f'data: fs.readFileSync("{name}").toString("base64") }}{signature} }}'
         )
     return json.dumps(_wire_text_part(part), ensure_ascii=False)
+
+
+def _wire_file_data(file_data: types.FileData) -> dict[str, str]:
+    wire = {"fileUri": file_data.file_uri or ""}
+    if file_data.mime_type:
+        wire["mimeType"] = file_data.mime_type
+    return wire
 
 
 def _js_content(content: types.Content, files: _Files) -> str:
@@ -328,11 +434,24 @@ def _javascript(request: GenerateRequest, files: _Files) -> str:
     config = request.config.model_dump(mode="json", by_alias=True, exclude_none=True)
     message = request.contents[-1]
     history = request.contents[:-1]
-    uses_files = bool(files.by_data)
+    uses_files = bool(files.by_data)  # read with fs (uploads are read by the SDK itself)
     lines = ['import { GoogleGenAI } from "@google/genai";']
     if uses_files:
         lines.append('import fs from "node:fs";')
     lines += ["", "const ai = new GoogleGenAI({}); // reads GEMINI_API_KEY", ""]
+    for uri, name in files.uploads.items():
+        variable, mime = _stem(name), files.sources[uri].mime_type
+        lines += [
+            f"let {variable} = await ai.files.upload({{",
+            f'  file: "{name}",',
+            f'  config: {{ mimeType: "{mime}" }},',
+            "});",
+            f'while ({variable}.state === "PROCESSING") {{ // wait until it is ACTIVE',
+            "  await new Promise((resolve) => setTimeout(resolve, 1000));",
+            f"  {variable} = await ai.files.get({{ name: {variable}.name }});",
+            "}",
+            "",
+        ]
     config_line = f"  config: {_js(config, 2)}," if config else None
     if request.chat:
         history_js = ",\n    ".join(_js_content(c, files) for c in history)
@@ -393,6 +512,16 @@ def _rest_body(request: GenerateRequest, files: _Files) -> dict[str, Any]:
     for content in request.contents:
         parts = []
         for part in content.parts or []:
+            if part.file_data is not None:
+                uploaded = files.upload(part.file_data)
+                wire = _wire_file_data(part.file_data)
+                if uploaded is not None:
+                    wire = {
+                        "mimeType": files.sources[part.file_data.file_uri or ""].mime_type,
+                        "fileUri": f"${{{_stem(uploaded).upper()}_URI}}",
+                    }
+                parts.append({"fileData": wire})
+                continue
             if part.inline_data is not None:
                 name = files.name(part.inline_data)
                 variable = name.split(".")[0].upper() + "_B64"
@@ -425,18 +554,58 @@ def _shell_heredoc_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`")
 
 
+def _rest_upload(name: str, mime: str) -> list[str]:
+    """Shell lines that upload `name` (resumable: start, then upload + finalize), wait until
+    it is ACTIVE and leave its URI in ${NAME_URI}."""
+    var = _stem(name).upper()
+    return [
+        f'{var}_BYTES=$(wc -c < "{name}" | tr -d " ")',
+        f"{var}_HEADERS=$(mktemp)",
+        f'curl -s -D "${{{var}_HEADERS}}" -o /dev/null -X POST \\',
+        f'  "{REST_BASE}/upload/v1beta/files" \\',
+        '  -H "x-goog-api-key: $GEMINI_API_KEY" \\',
+        '  -H "X-Goog-Upload-Protocol: resumable" \\',
+        '  -H "X-Goog-Upload-Command: start" \\',
+        f'  -H "X-Goog-Upload-Header-Content-Length: ${{{var}_BYTES}}" \\',
+        f'  -H "X-Goog-Upload-Header-Content-Type: {mime}" \\',
+        '  -H "Content-Type: application/json" \\',
+        f'  -d \'{{"file": {{"display_name": "{name}"}}}}\'',
+        f'{var}_UPLOAD_URL=$(grep -i "^x-goog-upload-url: " "${{{var}_HEADERS}}" '
+        '| cut -d" " -f2 | tr -d "\\r")',
+        f'rm -f "${{{var}_HEADERS}}"',
+        f'curl -s -X POST "${{{var}_UPLOAD_URL}}" \\',
+        '  -H "X-Goog-Upload-Offset: 0" \\',
+        '  -H "X-Goog-Upload-Command: upload, finalize" \\',
+        f'  --data-binary "@{name}" > "{_stem(name)}.json"',
+        f'{var}_NAME=$(sed -n \'s/.*"name": *"\\(files\\/[^"]*\\)".*/\\1/p\' '
+        f'"{_stem(name)}.json" | head -n 1)',
+        f'{var}_URI=$(sed -n \'s/.*"uri": *"\\([^"]*\\)".*/\\1/p\' '
+        f'"{_stem(name)}.json" | head -n 1)',
+        f'while grep -q \'"state": *"PROCESSING"\' "{_stem(name)}.json"; do'
+        "  # wait until it is ACTIVE",
+        "  sleep 1",
+        f'  curl -s "{REST_BASE}/v1beta/${{{var}_NAME}}" \\',
+        f'    -H "x-goog-api-key: $GEMINI_API_KEY" > "{_stem(name)}.json"',
+        "done",
+        "",
+    ]
+
+
 def _rest(request: GenerateRequest, files: _Files) -> str:
     method = "streamGenerateContent?alt=sse" if request.stream else "generateContent"
     url = f'"{REST_BASE}/v1beta/models/{request.model}:{method}"'
     body = json.dumps(_rest_body(request, files), ensure_ascii=False, indent=2)
     lines = ["#!/usr/bin/env bash", "# Needs GEMINI_API_KEY in the environment.", "set -e", ""]
-    if files.by_data:
+    for uri, name in files.uploads.items():
+        lines += _rest_upload(name, files.sources[uri].mime_type)
+    if files.by_data or files.uploads:
+        variables = [name.split(".")[0].upper() + "_B64" for name in files.by_data.values()]
+        variables += [_stem(name).upper() + "_URI" for name in files.uploads.values()]
         for name in files.by_data.values():
             variable = name.split(".")[0].upper() + "_B64"
             lines.append(f'{variable}=$(base64 < "{name}" | tr -d "\\n")')
         escaped = _shell_heredoc_escape(body)
-        for name in files.by_data.values():
-            variable = name.split(".")[0].upper() + "_B64"
+        for variable in variables:
             escaped = escaped.replace(f"\\${{{variable}}}", f"${{{variable}}}")
         lines += ["", "cat > request.json <<EOF", escaped, "EOF"]
     else:
