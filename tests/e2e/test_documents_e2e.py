@@ -1,0 +1,78 @@
+"""Documents on the Text page in a real browser: attach a PDF (sent inline) and a video
+(through the Files API), see what each is, run the prompt and read the reply about them."""
+
+from __future__ import annotations
+
+import io
+import struct
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfWriter
+
+from tests.e2e.conftest import screenshot, settle
+
+pytestmark = pytest.mark.e2e
+
+
+def pdf(pages: int) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(300, 400)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def mp4(seconds: float) -> bytes:
+    ftyp = struct.pack(">I4s4sI4s", 20, b"ftyp", b"isom", 0, b"isom")
+    body = struct.pack(">B3xIIII", 0, 0, 0, 1000, int(seconds * 1000)) + b"\0" * 80
+    mvhd = struct.pack(">I4s", 8 + len(body), b"mvhd") + body
+    return ftyp + struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd + b"\0" * 20_000
+
+
+def test_attach_a_pdf_and_a_video_and_ask_about_them(page, app_url, tmp_path):
+    report = tmp_path / "report.pdf"
+    report.write_bytes(pdf(3))
+    clip = tmp_path / "holiday.mp4"
+    clip.write_bytes(mp4(6.0))
+    page.goto(app_url)
+    page.get_by_text("Offline demo", exact=False).first.wait_for()
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
+    uploader.set_input_files([str(report), str(clip)])
+    expect(page.get_by_text("report.pdf · 3 pages", exact=False)).to_be_visible()
+    expect(page.get_by_text("holiday.mp4 · 6.0 s", exact=False)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Files API", exact=False).first).to_be_visible()
+    prompt = page.get_by_label("Prompt")
+    prompt.fill("Summarise the report and the video")
+    prompt.press("Control+Enter")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text("Output tokens").wait_for()
+    reply = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="3-page PDF")
+    expect(reply.last).to_be_visible()
+    text = reply.last.inner_text()
+    assert "report.pdf" in text or "3-page PDF document" in text
+    assert "lasting 6.0 seconds" in page.locator("body").inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_label("Prompt").input_value() == "Summarise the report and the video"
+    settle(page)
+    path = screenshot(page, "documents-01-pdf-and-video")
+    assert path.stat().st_size > 10_000
+
+
+def test_a_renamed_file_is_refused_in_the_page(page, app_url, tmp_path):
+    fake = tmp_path / "scan.pdf"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    page.goto(app_url)
+    page.get_by_text("Offline demo", exact=False).first.wait_for()
+    prompt = page.get_by_label("Prompt")
+    prompt.fill("What does the scan say?")
+    prompt.press("Control+Enter")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+        str(fake)
+    )
+    expect(page.get_by_text("its content looks like a PNG image", exact=False)).to_be_visible()
+    assert page.get_by_label("Prompt").input_value() == "What does the scan say?"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    settle(page)
+    screenshot(page, "documents-02-renamed-file")
