@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
+from google.genai import types
 
 from components.session import connected
 from playground.documents import DOCUMENT_TYPES, check_youtube_url
 from playground.errors import BadInput, PlaygroundError
 from playground.media import Attachment, CheckedUploads, check_upload, human_size
 from playground.state import SYSTEM_INSTRUCTION
-from playground.uploads import RemoteFile
+from playground.uploads import RemoteFile, UploadedFiles
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
 ATTACHMENT_TYPES = [*IMAGE_TYPES, *DOCUMENT_TYPES]
@@ -190,3 +191,19 @@ def refresh_uploads(prompt: PromptInput) -> None:
     if prompt.namespace and any(a.file_name for a in prompt.attachments):
         cache_key = f"{prompt.namespace}.checked"
         sync_uploads(prompt, st.session_state[cache_key], verify=True)
+
+
+def message_parts(files) -> list[types.Part]:
+    """The parts of a chat message's attached files (from `st.chat_input`): each checked by
+    content (check_upload); videos and large files put through the Files API with progress
+    (they stay for the conversation and expire after 48 h). BadInput for a refused file."""
+    link = connected()
+    parts: list[types.Part] = []
+    registry = UploadedFiles()
+    for file in files or []:
+        attachment = check_upload(file.name, file.getvalue())
+        if attachment.needs_upload:
+            remote = _upload(link, attachment, None, registry)
+            attachment = attachment.uploaded(remote.uri, remote.name)
+        parts.append(attachment.to_part())
+    return parts

@@ -194,3 +194,40 @@ def test_a_link_that_is_not_youtube_is_refused(app: AppTest, offline):
     assert "not a YouTube video link" in " ".join(w.value for w in app.main.warning)
     assert offline.last("generateContent") is None
     assert app.text_area(key="text.prompt").value == "Summarise this talk"
+
+
+def _chat_attachments_script() -> None:
+    """A chat input's files turned into message parts (what the Chat page can call)."""
+    import streamlit as st
+
+    from components.connection import connect
+    from components.prompt import message_parts
+    from components.session import CONNECTED, init_session
+    from playground.errors import BadInput
+
+    init_session()
+    st.session_state[CONNECTED] = connect()
+    files = st.file_uploader("Files", accept_multiple_files=True, key="files")
+    if files:
+        try:
+            parts = message_parts(files)
+        except BadInput as problem:
+            st.warning(problem.message)
+        else:
+            for part in parts:
+                shown = part.file_data or part.inline_data
+                st.text(f"{'uri' if part.file_data else 'inline'} {shown.mime_type}")
+
+
+def test_chat_message_parts_upload_a_video_and_inline_a_pdf(offline):
+    at = AppTest.from_function(_chat_attachments_script, default_timeout=20)
+    at.run()
+    uploader = at.file_uploader(key="files")
+    uploader.upload("report.pdf", pdf(2), "application/pdf")
+    uploader.upload("clip.mp4", mp4(2.0), "video/mp4").run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.text] == ["inline application/pdf", "uri video/mp4"]
+    assert offline.last("files.start") is not None and offline.last("files.delete") is None
+
+    at.file_uploader(key="files").clear().upload("song.mp3", b"words", "audio/mpeg").run()
+    assert "is not MP3 audio" in " ".join(w.value for w in at.warning)
