@@ -1,8 +1,8 @@
 """How a system instruction shapes the simulated reply: a small, extendable rule table.
 
 Each :class:`Rule` looks for a pattern in the system instruction and adjusts a
-:class:`Style` (persona voice, length, format, tone). The reply always shows which rules
-fired, so a user tuning a system instruction sees that it arrived and what it changed.
+:class:`Style` (persona voice, length, format, tone). The reply plays the style (a cat
+answers as a cat) rather than announcing it; the thought summary names the rules that fired.
 To support a new instruction, add a :class:`Voice` to :data:`VOICES` or a row to
 :data:`RULES`.
 """
@@ -25,6 +25,8 @@ class Voice:
     closer: str = ""
     #: Short prefix for one-sentence replies, e.g. "Meow".
     short: str = ""
+    #: A line in character after the opener, e.g. the cat's view from the windowsill.
+    flavour: str = ""
     substitutions: tuple[tuple[str, str], ...] = ()
 
 
@@ -35,6 +37,7 @@ VOICES: dict[str, Voice] = {
         aside="*purrs and flicks tail*",
         closer="*curls up in a sunny spot* Mrrp.",
         short="Meow",
+        flavour="I've thought about this from my favourite windowsill, between naps.",
     ),
     "dog": Voice(
         "dog persona",
@@ -42,12 +45,14 @@ VOICES: dict[str, Voice] = {
         aside="*wags tail excitedly*",
         closer="*drops a ball at your feet* Woof!",
         short="Woof",
+        flavour="I sniffed around this one, and here's what I dug up!",
     ),
     "pirate": Voice(
         "pirate voice",
         opener="Arr, ahoy there, matey! 🏴‍☠️",
-        closer="Fair winds to ye, and may yer questions never run aground. Yo ho ho!",
+        closer="Fair winds to ye, and may yer questions never run aground!",
         short="Arr",
+        flavour="I've sailed the seven seas, and here be what I've learned.",
         substitutions=(
             (r"\byou\b", "ye"),
             (r"\bYou\b", "Ye"),
@@ -65,6 +70,7 @@ VOICES: dict[str, Voice] = {
         opener="BEEP BOOP. 🤖 Query received.",
         closer="END OF TRANSMISSION.",
         short="BEEP",
+        flavour="PROCESSING COMPLETE. RESULTS FOLLOW.",
     ),
     "shakespeare": Voice(
         "Shakespearean voice",
@@ -192,7 +198,7 @@ def _voice(key: str) -> Callable[[Style, re.Match[str]], None]:
 def _language(style: Style, match: re.Match[str]) -> None:
     language = match.group(1).lower()
     style.greeting = GREETINGS[language]
-    style.labels.append(f"answer in {language.capitalize()} (simulated replies stay in English)")
+    style.labels.append(f"answer in {language.capitalize()}")
 
 
 RULES: tuple[Rule, ...] = (

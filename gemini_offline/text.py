@@ -12,10 +12,13 @@ import hashlib
 import json
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from . import writers
+from .asks import LIST_NOUNS, Shape, shape_of, without_structure
 from .instructions import Style, apply_voice, style_for
+from .prose import known_subject
 from .request import GenerateRequest
 from .schema import ValueHints, instance_for
 
@@ -54,7 +57,7 @@ _VERB_RE = re.compile(
     r"^(?:explain|describe|tell me about|tell me|teach me about|teach me|"
     r"what (?:is|are|was|were)|what's|who (?:is|was|are|were)|"
     r"how (?:does|do|did|can|to|is|are)|why (?:is|are|does|do|did)|where (?:is|are|does)|"
-    r"when (?:is|was|did)|write (?:me )?(?:a|an|some)\s+\w+\s+(?:about|on)|"
+    r"when (?:is|was|did)|write (?:me )?(?:[\w-]+\s+){1,4}?(?:about|on|of)|"
     r"write (?:me )?(?:a|an|some)\s+\w+|write about|give me|list|suggest|summari[sz]e|"
     r"compare|define|show me|create|make|generate|name|plan|help me (?:understand|with))\s+",
     re.IGNORECASE,
@@ -63,6 +66,16 @@ _VERB_RE = re.compile(
 _CODE_LEAD_RE = re.compile(
     r"^(?:(?:a|an|some)\s+)?(?:(?:python|javascript|js|sql|small|simple)\s+)*"
     r"(?:function|script|program|snippet|code|class|regex|query)\s+(?:to|that|which|for)\s+",
+    re.IGNORECASE,
+)
+_HOW_DOES_X_WORK_RE = re.compile(
+    r"^how (?:does|do|did|can) (.+?) (?:work|function|operate)$", re.IGNORECASE
+)
+#: "a list of 10 ideas for", "tips for", … in front of what the list is about.
+_LIST_LEAD_RE = re.compile(
+    r"^(?:(?:a\s+)?(?:short\s+)?list\s+of\s+)?(?:\d+\s+|(?:one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twelve|twenty)\s+)?(?:\w+\s+)?(?:" + LIST_NOUNS + r")\s+"
+    r"(?:for|about|on|to|of)\s+",
     re.IGNORECASE,
 )
 _HOW_X_WORKS_RE = re.compile(
@@ -81,119 +94,6 @@ INTENTS: tuple[tuple[str, str], ...] = (
     ("statement", r"^(?:i|i'm|im|my|we|our|we're)\b[^?]*$"),
 )
 
-# -- sentence banks ----------------------------------------------------------------------
-# {topic}/{Topic}: the topic phrase (capitalised); {k1}..{k3}/{K1}..{K3}: aspects of any
-# topic ("the basic idea", "its history", …) so sentences stay grammatical whatever the
-# topic; {w1}/{w2}: real words from the prompt, for poems, stories and code.
-
-ASPECTS = (
-    "the basic idea",
-    "how it works in practice",
-    "common misconceptions",
-    "its history",
-    "why it matters",
-    "everyday examples",
-    "the key terms",
-    "the trade-offs",
-    "the bigger picture",
-    "a simple example",
-)
-FALLBACK_WORDS = ("light", "time", "questions")
-
-HEADINGS = (
-    "{Topic}: the short version",
-    "A quick guide to {topic}",
-    "Understanding {topic}",
-    "{Topic} in a nutshell",
-    "What to know about {topic}",
-    "{Topic}, briefly",
-)
-OPENERS = (
-    "{Topic} is easiest to understand by starting with {k1}.",
-    "Here is a short overview of {topic}.",
-    "At its core, {topic} is about how {k1} and {k2} fit together.",
-    "A good way into {topic} is to ask what problem it solves.",
-    "{Topic} comes up more often than you might expect.",
-    "Let's break {topic} down into a few simple pieces.",
-    "A few ideas make {topic} click.",
-    "People usually meet {topic} through {k1} first.",
-    "The short answer: start with {k1} and the rest of {topic} follows.",
-    "Think of {topic} as a puzzle where {k1} is the first piece.",
-    "Most of what matters about {topic} fits in a few lines.",
-    "{Topic} rewards a little curiosity.",
-)
-DETAILS = (
-    "Once you have {k1} clear, everything else tends to fall into place.",
-    "In practice, most of the interesting questions come up around {k2}.",
-    "It helps to look at a concrete example before worrying about edge cases.",
-    "Experts tend to focus on {k1}, while newcomers notice {k2} first.",
-    "It pays to revisit {k1} after you have seen a few cases.",
-    "Ideas about {topic} have changed over time, so context matters.",
-    "It is easy to overlook {k2}, yet it often matters most.",
-    "Looking closely at {k1} is usually the best first step.",
-)
-BULLETS = (
-    "**{K1}** — what it is and why it matters",
-    "**{K2}** — how it connects to {k1}",
-    "**Around you** — where {topic} shows up in daily life",
-    "**Trade-offs** — what you gain and what you give up",
-    "**Next steps** — a good place to read more about {k3}",
-    "**Common pitfalls** — what people tend to get wrong about {topic}",
-)
-CLOSINGS = (
-    "If you like, I can go deeper into {k1} or give a worked example.",
-    "Ask a follow-up and I'll zoom in on any of these points.",
-    "Want a quick example or a comparison next?",
-    "Happy to expand on any part of this.",
-    "Tell me what you already know and I'll tailor the next answer.",
-    "I can also turn this into a checklist if that helps.",
-    "Shall I say more about {k2}?",
-    "That's the gist; there is plenty more to explore.",
-    "Let me know which part you'd like to unpack next.",
-    "A good next question might be how {k1} relates to {k3}.",
-    "Curious about the history of {topic}? Just ask.",
-    "I hope that gives you a useful starting point.",
-)
-ONE_LINERS = (
-    "In short, {topic} is best approached through {k1}.",
-    "{Topic}, in one line: start with {k1}, then look at {k2}.",
-    "Briefly: {topic} makes most sense once you see {k1}.",
-    "The gist of {topic} lies in {k1}.",
-    "{Topic} is easiest to grasp through {k1}.",
-    "In a sentence: {topic} is about {k1} more than anything else.",
-    "Short version: focus on {k1} to understand {topic}.",
-    "{Topic} boils down to {k1} and {k2}.",
-)
-LIST_ITEMS = (
-    "**Start with {k1}** — a small first step makes the rest easier.",
-    "**Look at {k2}** — that is where most surprises hide.",
-    "**Find a real example** — seeing {topic} in action beats theory.",
-    "**Keep notes** — write down what works and what doesn't.",
-    "**Ask an expert** — someone who knows {topic} well can save you time.",
-    "**Iterate** — revisit {k1} once you understand {k2}.",
-)
-POEM_LINES = (
-    ("In quiet hours I think of {w1},", "of {w2} adrift in morning light;"),
-    ("A thread of {w1} runs through the day,", "with {w2} humming beneath it all;"),
-    ("Consider {w1}, so small, so bright,", "and {w2}, soft along the way;"),
-)
-POEM_ENDINGS = (
-    ("a simple thought, a gentle tune,", "for {topic}, and for the night."),
-    ("we follow where the questions go,", "and find {topic} there, at home."),
-    ("no grand design, just patient care,", "and {topic}, in bloom at last."),
-)
-POEM_TITLES = ("{Topic}", "On {topic}", "A few lines on {topic}", "{Topic}, in verse")
-GREETINGS = (
-    "Hello! 👋",
-    "Hi there! 👋",
-    "Hey, nice to meet you!",
-    "Hello and welcome!",
-    "Hi! Great to hear from you.",
-    "Greetings! 👋",
-    "Hello, friend!",
-    "Hey there! 😊",
-)
-
 
 @dataclass(frozen=True)
 class Topic:
@@ -202,21 +102,8 @@ class Topic:
     phrase: str
     keywords: tuple[str, ...]
     intent: str
-    #: The user's own words, quoted when the phrase alone would read badly.
+    #: The user's own words, when the phrase alone would read badly.
     quote: str | None = None
-
-    def slots(self) -> dict[str, str]:
-        """Template slots: topic/Topic, aspects k1..k3/K1..K3 and prompt words w1/w2."""
-        aspects = random.Random(self.phrase).sample(ASPECTS, 3)
-        words = [*self.keywords, *FALLBACK_WORDS]
-        return {
-            "topic": self.phrase,
-            "Topic": _cap(self.phrase),
-            **{f"k{i + 1}": a for i, a in enumerate(aspects)},
-            **{f"K{i + 1}": _cap(a) for i, a in enumerate(aspects)},
-            "w1": words[0],
-            "w2": words[1],
-        }
 
 
 @dataclass(frozen=True)
@@ -264,7 +151,7 @@ def analyse(prompt: str) -> Topic:
             break
     if intent == "greeting" and len(first.split()) > 6:
         intent = "explain"
-    phrase = first
+    phrase = _HOW_DOES_X_WORK_RE.sub(r"\1", first)
     for _ in range(3):  # "Explain how X works" needs two passes
         stripped = _VERB_RE.sub("", _LEAD_RE.sub("", phrase), count=1)
         if stripped == phrase:
@@ -274,26 +161,182 @@ def analyse(prompt: str) -> Topic:
     if intent == "code":
         phrase = _CODE_LEAD_RE.sub("", phrase)
     phrase = re.sub(r"^(?:a few|some|several)\s+", "", phrase, flags=re.IGNORECASE)
-    phrase = re.sub(r"^(?:about|on)\s+", "", phrase, flags=re.IGNORECASE).strip(" ,;:")
+    phrase = re.sub(r"^(?:about|on)\s+", "", phrase, flags=re.IGNORECASE)
+    phrase = _LIST_LEAD_RE.sub("", without_structure(phrase)).strip(" ,;:")
     keywords = keywords_of(phrase) or keywords_of(text)
+    quote = _shorten(text.split("\n")[0])
     if intent == "statement":
-        quote = _shorten(text.split("\n")[0])
-        return Topic(_and_join(keywords[:2]) or "that", keywords, intent, quote=quote)
+        return Topic(" and ".join(keywords[:2]) or "that", keywords, intent, quote=quote)
     if (phrase == first and "?" in text) or len(phrase.split()) > 8:
-        # A question we cannot rephrase: talk about "your question" and quote it.
-        return Topic("your question", keywords, intent, quote=_shorten(text.split("\n")[0]))
+        # A question we cannot rephrase: talk about "your question about <its first noun>".
+        about = f"your question about {keywords[0]}" if keywords else "your question"
+        return Topic(about, keywords, intent, quote=quote)
     return Topic(phrase or "your message", keywords, intent)
-
-
-def _and_join(words: tuple[str, ...] | list[str]) -> str:
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _base(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+_PRONOUNS = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "am": "are",
+    "i'm": "you're",
+    "im": "you're",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "we": "you",
+    "our": "your",
+    "ours": "yours",
+    "us": "you",
+    "we're": "you're",
+    "was": "were",
+}
+
+
+def second_person(text: str) -> str:
+    """``"I have 2 dogs in my house."`` → ``"you have 2 dogs in your house"``."""
+    sentence = text.strip().rstrip(".!")
+    words = sentence.split(" ")
+    out = [_PRONOUNS.get(w.lower(), w) if w.lower() in _PRONOUNS else w for w in words]
+    result = " ".join(out)
+    return result[:1].lower() + result[1:] if out and out[0] != words[0] else result
+
+
+# -- the conversation so far -------------------------------------------------------------
+
+#: Legs (or paws) per animal, for "How many paws are in my house?".
+LEGS = {
+    "dog": 4,
+    "puppy": 4,
+    "cat": 4,
+    "kitten": 4,
+    "horse": 4,
+    "cow": 4,
+    "rabbit": 4,
+    "hamster": 4,
+    "mouse": 4,
+    "bird": 2,
+    "parrot": 2,
+    "chicken": 2,
+    "hen": 2,
+    "duck": 2,
+    "spider": 8,
+    "ant": 6,
+}
+_COUNT_RE = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+([a-z]+?)(?:s|es)?\b",
+    re.IGNORECASE,
+)
+
+
+def earlier_user_texts(req: GenerateRequest) -> list[str]:
+    """Text of the user turns before the last one, oldest first."""
+    users = [c for c in req.contents if c.get("role", "user") == "user"]
+    texts = []
+    for content in users[:-1]:
+        text = " ".join(
+            str(p.get("text", "")) for p in content.get("parts") or [] if isinstance(p, dict)
+        )
+        text = re.sub(r"\[\[[^\]]*\]\]", "", text).strip()
+        if text:
+            texts.append(text)
+    return texts
+
+
+def counted_animals(texts: list[str]) -> list[tuple[int, str]]:
+    """``(count, animal)`` pairs stated in ``texts`` ("I have 2 dogs" → (2, "dog"))."""
+    from .asks import number
+
+    found = []
+    for text in texts:
+        for match in _COUNT_RE.finditer(text):
+            noun = match.group(2).lower()
+            for candidate in (noun, noun + "e", noun.rstrip("i") + "y"):
+                if candidate in LEGS:
+                    found.append((number(match.group(1)), candidate))
+                    break
+    return found
+
+
+def counting_answer(req: GenerateRequest) -> str | None:
+    """A worked answer to "How many paws/legs …?" from animals counted in earlier turns."""
+    match = re.search(r"\bhow many (paws|legs|feet)\b", req.prompt, re.IGNORECASE)
+    if not match:
+        return None
+    animals = counted_animals(earlier_user_texts(req))
+    if not animals:
+        return None
+    what = match.group(1).lower()
+    total = sum(n * LEGS[a] for n, a in animals)
+    said = " and ".join(f"{n} {a}{'s' * (n != 1)}" for n, a in animals)
+    each = ", ".join(f"each {a} has {LEGS[a]} {what}" for _, a in animals)
+    return (
+        f"You mentioned {said} earlier, and {each}, so there are **{total} {what}** in all, "
+        "not counting your own feet!"
+    )
+
+
+_FOLLOW_UP_RE = re.compile(
+    r"\b(?:it|its|that|this|those|these|they|them|more|also|else|again|another|instead|"
+    r"same|earlier|before|previous|above)\b",
+    re.IGNORECASE,
+)
+#: Subjects that only point back at the conversation ("Tell me more about it").
+_POINTING_RE = re.compile(
+    r"^(?:(?:try|do it|say it|go)\s+again(?:\s+please)?|again|retry)$|"
+    r"^(?:(?:a\s+(?:bit|little)\s+)?more(?:\s+(?:about|on))?\s*)?"
+    r"(?:it|that|this|them|those|these)?$",
+    re.IGNORECASE,
+)
+
+
+def memory_line(req: GenerateRequest, rotation: int) -> str | None:
+    """A sentence that connects this answer to the conversation so far: always for a fact
+    the user told us, and for an earlier question when this one follows up on it."""
+    earlier = earlier_user_texts(req)
+    if not earlier:
+        return None
+    last = earlier[-1]
+    topic = analyse(last)
+    if topic.intent == "statement":
+        told = second_person(last)
+        lines = (
+            f"Keeping in mind what you told me earlier, that {told}:",
+            f"Since you mentioned that {told}, I'll take that into account.",
+        )
+        return lines[rotation % len(lines)]
+    if topic.intent in ("greeting", "thanks") or topic.phrase.startswith("your "):
+        return None
+    shared = set(topic.keywords) & set(keywords_of(req.prompt, limit=20))
+    if not shared and not _FOLLOW_UP_RE.search(req.prompt):
+        return None
+    lines = (
+        f"Following on from your earlier question about {topic.phrase}:",
+        f"Building on what we discussed about {topic.phrase}:",
+    )
+    return lines[rotation % len(lines)]
+
+
+def _follow_up_topic(req: GenerateRequest, topic: Topic) -> Topic:
+    """``topic``, or the earlier question's when this turn only points back at it."""
+    if not _POINTING_RE.match(topic.phrase.strip()):
+        return topic
+    for text in reversed(earlier_user_texts(req)):
+        earlier = analyse(text)
+        if earlier.intent not in ("greeting", "thanks", "statement"):
+            return Topic(earlier.phrase, earlier.keywords, topic.intent)
+    return topic
 
 
 # -- public API --------------------------------------------------------------------------
@@ -302,10 +345,26 @@ def _base(text: str) -> int:
 def topic_of(req: GenerateRequest) -> Topic:
     """The topic of the request's last user turn (its attachments when it has no text)."""
     if req.prompt.strip():
-        return analyse(req.prompt)
+        return _follow_up_topic(req, analyse(req.prompt))
     if req.attachments:
         return Topic("your attachment", ("attachment",), "attachment")
     return Topic("your message", (), "explain")
+
+
+def shape_for(req: GenerateRequest, style: Style) -> Shape:
+    """The shape asked for by the prompt, completed by the system instruction."""
+    asked = shape_of(req.prompt)
+    told = shape_of(req.system_text)
+    return Shape(
+        paragraphs=asked.paragraphs or told.paragraphs,
+        items=asked.items or told.items,
+        item_kind=asked.item_kind or told.item_kind,
+        sentences=asked.sentences or told.sentences,
+        poem=asked.poem or told.poem or ("poem" if style.fmt == "poem" else None),
+        long=asked.long or (style.length == "long" and not asked.brief),
+        brief=asked.brief,
+        simple=asked.simple or told.simple,
+    )
 
 
 def compose_answer(req: GenerateRequest, variation: Variation) -> str:
@@ -323,56 +382,59 @@ def compose_answer(req: GenerateRequest, variation: Variation) -> str:
         return _json_object(req, topic, style, variation)
     if style.fmt == "json":
         return _json_object(req, topic, style, variation)
-    if style.length == "one_sentence":
+    shape = shape_for(req, style)
+    if style.length == "one_sentence" or shape.sentences == 1:
         return _one_liner(req, topic, style, variation)
-    return _markdown(req, topic, style, variation)
+    return _markdown(req, topic, style, shape, variation)
 
 
 def compose_thoughts(req: GenerateRequest) -> list[str]:
     """Thought-summary paragraphs, each starting with a bold title, for thinking models."""
     topic = topic_of(req)
     style = style_for(req.system_text)
-    s = topic.slots()
-    plan = {
-        "greeting": "greet them back and say what this offline demo can do",
-        "thanks": "acknowledge the thanks warmly and offer more help",
-        "code": "sketch a small, runnable code example and explain it briefly",
-        "poem": "write a few short lines of verse",
-        "story": "tell a very short story",
-        "compare": "lay out the comparison in a small table",
-        "summary": "pull out the main points as bullets",
-        "list": "give a short numbered list",
-        "statement": "acknowledge what they told me and keep it in mind",
-    }.get(topic.intent, f"give a plain-language overview, then cover {s['k1']} and {s['k2']}")
+    shape = shape_for(req, style)
+    if shape.paragraphs:
+        plan = f"write exactly {shape.paragraphs} paragraphs"
+    elif shape.items:
+        plan = f"give a numbered list of {shape.items} items"
+    elif shape.poem:
+        plan = f"write a {shape.poem}"
+    elif shape.long:
+        plan = "write a long, well-structured piece with several sections"
+    else:
+        plan = {
+            "greeting": "greet them back warmly",
+            "thanks": "acknowledge the thanks and offer more help",
+            "code": "sketch a small, runnable code example and explain it briefly",
+            "story": "tell a short story with a named character",
+            "compare": "lay out the comparison in a small table",
+            "summary": "pull out the main points as bullets",
+            "list": "give a short numbered list",
+            "statement": "acknowledge what they told me and keep it in mind",
+        }.get(topic.intent, "give a plain-language overview with a few key points")
     about = f"“{topic.quote}”" if topic.quote else topic.phrase
     first = f"The user is asking about {about}. I'll {plan}."
     if style.active:
         first += f" The system instruction asks for {', '.join(style.labels)}, so I'll follow it."
     if req.user_turns > 1:
-        first += (
-            f" This is turn {req.user_turns} of the conversation, so I'll connect it "
-            "to what they said earlier."
-        )
+        first += " This continues our conversation, so I'll connect it to what they said earlier."
     if req.attachments:
         n = len(req.attachments)
         first += (
             f" There {'is' if n == 1 else 'are'} {n} attachment{'s' * (n != 1)} to acknowledge."
         )
-    first += " I should make it clear that this reply is simulated by the offline demo."
     paragraphs = [f"**Planning the answer**\n\n{first}"]
     level = (req.thinking.level or "").upper()
     budget = req.thinking.budget
     if level not in ("MINIMAL", "LOW") and (budget is None or budget < 0 or budget >= 256):
         paragraphs.append(
-            "**Checking the details**\n\nBefore writing, I'll check that "
-            f"{s['k1']} and {s['k2']} are covered and that the answer stays short enough "
-            "to read at a glance."
+            "**Checking the details**\n\nBefore writing, I'll check that the answer stays on "
+            f"{topic.phrase}, keeps to the structure asked for and reads well at a glance."
         )
     if level in ("HIGH", "XHIGH") or (budget is not None and budget >= 2048):
         paragraphs.append(
-            f"**Considering alternatives**\n\nI could also approach {topic.phrase} through "
-            f"{s['k3']}, but a short overview with a few key points is the most useful "
-            "structure here."
+            "**Considering alternatives**\n\nI could go into more depth, but a clear answer "
+            "with a concrete example is the most useful structure here."
         )
     return paragraphs
 
@@ -387,35 +449,21 @@ def _enum_answer(req: GenerateRequest, topic: Topic, variation: Variation) -> An
 
 
 def _json_object(req: GenerateRequest, topic: Topic, style: Style, variation: Variation) -> str:
-    s = topic.slots()
+    d = _draft(req, topic, style, shape_for(req, style), variation)
+    known = d.known
     obj: dict[str, Any] = {
         "topic": topic.phrase,
-        "answer": variation.rotate(ONE_LINERS, _base(topic.phrase)).format(**s),
-        "key_points": [re.sub(r"\*\*", "", b.format(**s)) for b in BULLETS[:3]],
+        "answer": known.gist if known else writers.explain(replace(d, shape=Shape(brief=True)))[0],
+        "key_points": [re.sub(r"\*\*", "", p) for p in d.pick(_POINTS, 3)],
     }
     if req.user_turns > 1:
         obj["turn"] = req.user_turns
         obj["earlier_you_said"] = _shorten(req.previous_prompt or "")
     if req.attachments:
         obj["attachments"] = [a.summary() for a in req.attachments]
-    if style.active:
-        obj["system_instruction_applied"] = style.labels
     obj["simulated"] = True
     obj["note"] = f"{SIMULATED_MARK} — add a Gemini API key for real answers."
     return json.dumps(obj, indent=2, ensure_ascii=False)
-
-
-def _shorten(text: str, limit: int = 80) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
-
-
-def _turn_line(req: GenerateRequest) -> str | None:
-    if req.user_turns < 2:
-        return None
-    if req.previous_prompt:
-        return f"_(turn {req.user_turns} — earlier you said “{_shorten(req.previous_prompt)}”)_"
-    return f"_(turn {req.user_turns} — earlier you sent an attachment)_"
 
 
 def _attachment_lines(req: GenerateRequest) -> list[str]:
@@ -436,254 +484,133 @@ def _attachment_lines(req: GenerateRequest) -> list[str]:
 
 
 def _one_liner(req: GenerateRequest, topic: Topic, style: Style, variation: Variation) -> str:
-    s = topic.slots()
+    d = _draft(req, topic, style, Shape(brief=True), variation)
     if topic.intent == "greeting":
-        sentence = "Hello — I'm the offline Gemini demo, ready when you are."
+        sentence = "Hello! What would you like to talk about?"
+    elif (counted := counting_answer(req)) is not None:
+        sentence = counted.replace("**", "")
     else:
-        sentence = variation.rotate(ONE_LINERS, _base(topic.phrase)).format(**s)
+        sentence = writers.explain(d)[0]
     bits = [v.short for v in style.voices if v.short]
-    who = style.name or (_cap(style.role) if style.role else None)
-    if who:
-        bits.append(f"{who} here")
+    if style.name:
+        bits.append(f"{style.name} here")
     prefix = ", ".join(bits)
     if prefix:
-        sentence = f"{prefix}: {sentence[:1].lower()}{sentence[1:]}"
-    extras = []
-    if req.user_turns > 1:
-        extras.append(f"turn {req.user_turns}")
-    extras += [a.summary() for a in req.attachments]
-    if extras:
-        sentence = f"({'; '.join(extras)}) {sentence}"
+        sentence = f"{prefix}: {writers.uncap(sentence)}"
+    if req.attachments:
+        sentence = f"({'; '.join(a.summary() for a in req.attachments)}) {sentence}"
     sentence = apply_voice(sentence, style)
     if style.uppercase:
         sentence = sentence.upper()
-    return f"{sentence} _({SIMULATED_MARK} · system instruction: {', '.join(style.labels)})_"
+    return f"{sentence} _({SIMULATED_MARK})_"
 
 
-def _markdown(req: GenerateRequest, topic: Topic, style: Style, variation: Variation) -> str:
-    top: list[str] = []
-    if style.active:
-        top.append(f"_System instruction applied: {', '.join(style.labels)}._")
-    turn = _turn_line(req)
-    if turn:
-        top.append(turn)
+_POINTS = writers.prose.POINTS
 
-    body: list[str] = []
-    opener = _opener(style)
-    if opener:
-        body.append(opener)
-    body += _attachment_lines(req)
-    if style.fmt == "poem":
-        main = _poem(req, topic, variation)
-    elif style.fmt == "bullets":
-        main = _bullets_only(req, topic, variation)
-    else:
-        main = _BODIES.get(topic.intent, _explain)(req, topic, variation)
-    if style.length == "long":
-        rng = variation.rng("long")
-        extra = " ".join(d.format(**topic.slots()) for d in rng.sample(DETAILS, 3))
-        main.insert(-1, extra)
-    aside = " ".join(v.aside for v in style.voices if v.aside)
-    if aside and len(main) > 1:
-        main[1] = f"{main[1]} {aside}"
-    body += main
+
+def _draft(
+    req: GenerateRequest, topic: Topic, style: Style, shape: Shape, variation: Variation
+) -> writers.Draft:
+    return writers.Draft(
+        subject=topic.phrase,
+        keywords=topic.keywords,
+        intent=topic.intent,
+        shape=shape,
+        prompt=req.prompt,
+        rng=variation.rng(f"body|{req.system_text}|{topic.phrase}"),
+        rotation=variation.rotation + _base(req.system_text + req.prompt),
+        known=known_subject(topic.phrase) if topic.intent in ("explain", "list") else None,
+        simple=shape.simple,
+    )
+
+
+def _body(req: GenerateRequest, topic: Topic, style: Style, d: writers.Draft) -> list[str]:
+    if (counted := counting_answer(req)) is not None:
+        return [counted]
+    if d.shape.poem or style.fmt == "poem" or topic.intent == "poem":
+        return writers.poem(d)
+    if style.fmt == "bullets" and not d.shape.paragraphs:
+        return writers.bullets(d)
+    if d.shape.items or (topic.intent == "list" and not d.shape.paragraphs):
+        return writers.numbered(d)
+    persona = bool(style.voices or style.name or style.role)
+    if topic.intent == "greeting":
+        return writers.greeting(d, persona=persona)
+    if topic.intent == "statement":
+        return writers.statement(d, second_person(req.prompt))
+    if topic.intent == "summary":
+        rest = re.sub(r"^(?:summari[sz]e|tl;?dr)[^:\n]*[:\n]?", "", req.prompt, flags=re.I)
+        return writers.summary(d, rest.strip())
+    simple: dict[str, writers.Writer] = {
+        "thanks": writers.thanks,
+        "code": writers.code,
+        "story": writers.story,
+        "compare": writers.compare,
+    }
+    if topic.intent == "attachment":
+        return [
+            "Ask me something specific about it, and I'll focus the answer on that.",
+        ]
+    return simple.get(topic.intent, writers.explain)(d)
+
+
+def _markdown(
+    req: GenerateRequest, topic: Topic, style: Style, shape: Shape, variation: Variation
+) -> str:
+    d = _draft(req, topic, style, shape, variation)
+    body = _body(req, topic, style, d)
+    memory = None if counting_answer(req) else memory_line(req, d.rotation)
+    opener = _opener(style, in_character=topic.intent not in ("greeting", "thanks"))
+    lead = [b for b in (opener, *_attachment_lines(req), memory) if b]
     if "IMAGE" in [str(m).upper() for m in req.config.get("responseModalities") or []]:
         body.append(TEXT_ONLY_NOTE)
-    body += [v.closer for v in style.voices if v.closer]
+    aside = " ".join(v.aside for v in style.voices if v.aside)
+    closer = " ".join(v.closer for v in style.voices if v.closer)
+    exact = shape.paragraphs is not None and topic.intent not in ("story",)
+    prose_at = [i for i, b in enumerate(body) if _is_prose(b)]
+    if exact and prose_at:
+        first, last = prose_at[0], prose_at[-1]
+        if lead:
+            body[first] = " ".join([*lead, body[first]])
+        if aside and len(prose_at) > 1:
+            body[prose_at[1]] = f"{body[prose_at[1]]} {aside}"
+        if closer:
+            body[last] = f"{body[last]} {closer}"
+    else:
+        if aside and len(prose_at) > 1:
+            body[prose_at[1]] = f"{body[prose_at[1]]} {aside}"
+        body = [" ".join(lead), *body] if lead else body
+        if closer:
+            body.append(closer)
     text = apply_voice("\n\n".join(body), style)
     if style.uppercase:
         text = _upper_outside_code(text)
-    return "\n\n".join([*top, text, SIMULATED_LINE])
+    return "\n\n".join([text, SIMULATED_LINE])
 
 
-def _opener(style: Style) -> str:
+def _is_prose(block: str) -> bool:
+    """A paragraph of sentences (not a heading, list, table, code or verse)."""
+    first = block.lstrip()[:1]
+    return (
+        bool(block)
+        and not block.startswith(("**", "```", "|", "- ", "*", "_"))
+        and (first.isalpha() or first in "“\"'(")
+        and not re.match(r"\d+\. ", block)
+    )
+
+
+def _opener(style: Style, *, in_character: bool = True) -> str:
     bits = [style.greeting or ""] + [v.opener for v in style.voices]
     if style.name:
         bits.append(f"I'm {style.name}.")
+    if in_character:
+        bits += [v.flavour for v in style.voices if v.flavour]
     if style.role:
         article = "an" if style.role[:1] in "aeiou" else "a"
-        bits.append(f"Speaking as {article} {style.role}:")
+        bits.append(f"Speaking as {article} {style.role}, here is my take.")
     return " ".join(b for b in bits if b)
 
 
 def _upper_outside_code(text: str) -> str:
     parts = re.split(r"(```.*?```)", text, flags=re.DOTALL)
     return "".join(p if p.startswith("```") else p.upper() for p in parts)
-
-
-def _explain(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    s = topic.slots()
-    rng = variation.rng("explain")
-    base = _base(topic.phrase)
-    heading = rng.choice(HEADINGS).format(**s)
-    opener = variation.rotate(OPENERS, base).format(**s)
-    details = " ".join(d.format(**s) for d in rng.sample(DETAILS, 2))
-    bullets = "\n".join(f"- {b.format(**s)}" for b in rng.sample(BULLETS, 3))
-    closing = variation.rotate(CLOSINGS, base).format(**s)
-    asked = f"You asked: “{topic.quote}” " if topic.quote else ""
-    return [f"**{heading}**", f"{asked}{opener} {details}", f"Key points:\n\n{bullets}", closing]
-
-
-def _greeting(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    hello = variation.rotate(GREETINGS, _base(req.prompt))
-    return [
-        f"**{hello}**",
-        "I'm the offline demo of Gemini. I can answer questions, stream replies, follow a "
-        "system instruction and keep track of a conversation — all simulated locally, so "
-        "it works without an API key or a network connection.",
-        "Try asking me to explain something, write a short poem, or compare two ideas.",
-    ]
-
-
-def _thanks(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    return [
-        f"**{variation.rotate(('You are welcome!', 'Any time!', 'Glad to help!'), 0)}**",
-        "Happy that was useful. Remember that these answers are simulated by the offline "
-        "demo; with a Gemini API key the same conversation gets real replies.",
-        variation.rotate(CLOSINGS, _base(req.prompt)).format(**topic.slots()),
-    ]
-
-
-def _code(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    s = topic.slots()
-    name = re.sub(r"\W+", "_", "_".join(topic.keywords[:2]) or "solve").strip("_").lower()
-    javascript = re.search(r"\b(?:javascript|js|node|typescript)\b", req.prompt, re.I)
-    if javascript:
-        fn = re.sub(r"_(\w)", lambda m: m.group(1).upper(), name)
-        code = (
-            f"```javascript\n// Sketch for: {topic.phrase}\nfunction {fn}(items) {{\n"
-            "  return items.map((item) => item.trim()).filter(Boolean);\n}\n\n"
-            f'console.log({fn}(["{s["w1"]}", "{s["w2"]}"]));\n```'
-        )
-    else:
-        code = (
-            f'```python\ndef {name}(items):\n    """Sketch for: {topic.phrase}."""\n'
-            "    return [item.strip() for item in items if item.strip()]\n\n\n"
-            f'print({name}(["{s["w1"]}", "{s["w2"]}"]))\n```'
-        )
-    return [
-        f"**A small {'JavaScript' if javascript else 'Python'} sketch: {topic.phrase}**",
-        "Here is a minimal, runnable starting point — deliberately simple so you can adapt it.",
-        code,
-        "It takes a list of items, tidies each one and drops the empty ones; replace the "
-        f"body with the real logic for {topic.phrase}.",
-        variation.rotate(CLOSINGS, _base(topic.phrase)).format(**s),
-    ]
-
-
-def _poem(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    s = topic.slots()
-    rng = variation.rng("poem")
-    base = _base(topic.phrase)
-    lines = [line.format(**s) for line in (*rng.choice(POEM_LINES), *rng.choice(POEM_ENDINGS))]
-    if re.search(r"\bhaiku\b", f"{req.prompt} {req.system_text}", re.IGNORECASE):
-        lines = [lines[0], lines[1], lines[3]]  # three lines, ending on the topic
-    title = variation.rotate(POEM_TITLES, base).format(**s)
-    closing = variation.rotate(CLOSINGS, base).format(**s)
-    return [f"**{title}**", "\n".join(f"*{line}*" for line in lines), closing]
-
-
-def _story(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    s = topic.slots()
-    return [
-        f"**A very short story about {topic.phrase}**",
-        f"Once, in a town that cared a great deal about {s['w1']}, a curious traveller "
-        f"arrived asking questions nobody had asked before. Everyone had opinions about "
-        f"{s['w2']}, but nobody had looked closely.",
-        "So the traveller looked, and listened, and wrote things down. By the end of the "
-        f"week the town understood {topic.phrase} a little better — and so did the traveller.",
-        variation.rotate(CLOSINGS, _base(topic.phrase)).format(**s),
-    ]
-
-
-def _compare(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    match = re.search(
-        r"(?:compare|between)?\s*([\w\- ]+?)\s+(?:and|vs\.?|versus|with|to)\s+([\w\- ]+)",
-        req.prompt,
-        re.IGNORECASE,
-    )
-    left, right = (
-        (match.group(1), match.group(2)) if match else (topic.slots()["w1"], topic.slots()["w2"])
-    )
-    left = re.sub(r"^(?:compare|the difference between)\s+", "", left.strip(), flags=re.I)
-    right = right.strip()
-    return [
-        f"**{_cap(left)} vs. {_cap(right)}**",
-        f"Both have their place; here is how {left} and {right} compare at a glance.",
-        f"| | {_cap(left)} | {_cap(right)} |\n|---|---|---|\n"
-        "| Best for | quick starts | depth and control |\n"
-        "| Learning curve | gentle | steeper |\n"
-        "| Typical use | everyday tasks | specialised work |",
-        variation.rotate(CLOSINGS, _base(topic.phrase)).format(**topic.slots()),
-    ]
-
-
-def _summary(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    rest = re.sub(r"^(?:summari[sz]e|tl;?dr)[^:\n]*[:\n]?", "", req.prompt, flags=re.I).strip()
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", rest) if s.strip()][:3]
-    if not sentences:
-        return _explain(req, topic, variation)
-    bullets = "\n".join(f"- {_shorten(s, 90)}" for s in sentences)
-    return [
-        "**Summary**",
-        f"Here are the main points of the text you shared:\n\n{bullets}",
-        variation.rotate(CLOSINGS, _base(rest)).format(**topic.slots()),
-    ]
-
-
-def _numbered(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    s = topic.slots()
-    rng = variation.rng("list")
-    items = "\n".join(
-        f"{i}. {item.format(**s)}" for i, item in enumerate(rng.sample(LIST_ITEMS, 4), 1)
-    )
-    return [
-        f"**{_cap(topic.phrase)}: a short list**",
-        items,
-        variation.rotate(CLOSINGS, _base(topic.phrase)).format(**s),
-    ]
-
-
-def _bullets_only(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    s = topic.slots()
-    rng = variation.rng("bullets")
-    bullets = "\n".join(f"- {b.format(**s)}" for b in rng.sample(BULLETS, 5))
-    base = _base(topic.phrase)
-    return [
-        f"**{rng.choice(HEADINGS).format(**s)}**",
-        bullets,
-        variation.rotate(CLOSINGS, base).format(**s),
-    ]
-
-
-def _statement(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    s = topic.slots()
-    return [
-        f"**{variation.rotate(('Got it!', 'Noted!', 'Thanks for sharing!', 'Good to know!'), 0)}**",
-        f"I've made a note of that: “{topic.quote}” I'll keep it in mind for the rest of our "
-        "conversation, so feel free to ask follow-up questions that build on it.",
-        variation.rotate(CLOSINGS, _base(req.prompt)).format(**s),
-    ]
-
-
-def _attachment_only(req: GenerateRequest, topic: Topic, variation: Variation) -> list[str]:
-    return [
-        "**About your attachment**",
-        "That's everything I can tell from the file itself. Ask me something specific about "
-        "it and I'll focus the answer on that.",
-        variation.rotate(CLOSINGS, 0).format(**topic.slots()),
-    ]
-
-
-_BODIES = {
-    "greeting": _greeting,
-    "thanks": _thanks,
-    "code": _code,
-    "poem": _poem,
-    "story": _story,
-    "compare": _compare,
-    "summary": _summary,
-    "list": _numbered,
-    "statement": _statement,
-    "attachment": _attachment_only,
-}

@@ -71,7 +71,7 @@ def test_three_turns_and_the_third_request_carries_the_full_history(chat, offlin
     shown = messages(chat)
     assert texts(contents) == [text for _, text in shown[:5]]
     assert [name for name, _ in shown] == ["user", "assistant"] * 3
-    assert "turn 3" in shown[-1][1] and "2 dogs" in shown[-1][1]
+    assert "You mentioned 2 dogs earlier" in shown[-1][1] and "8 paws" in shown[-1][1]
     # Under the reply: output tokens (as the server counts the shown text) · latency · finish.
     captions = [c.value for c in chat.chat_message[-1].caption]
     assert len(captions) == 1, captions

@@ -128,8 +128,8 @@ def test_blocked_prompt_in_a_stream(page, offline):
 
 
 def test_a_remote_image_in_the_streamed_reply_is_shown_as_a_link(page, offline):
-    # gemini_offline quotes the question in its reply, so the reply carries the image.
-    run_prompt(page, "What is ![cat](https://evil.example/cat.png)?")
+    # gemini_offline quotes the text it summarises, so the reply carries the image.
+    run_prompt(page, "Summarize: The page shows ![cat](https://evil.example/cat.png) on a mat.")
     texts = [m.value for m in page.main.markdown]
     assert any("[Image: cat (https\\://evil.example/cat.png)]" in t for t in texts)
     assert not any("![cat]" in t for t in texts)

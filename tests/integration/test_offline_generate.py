@@ -111,8 +111,8 @@ def test_system_instruction_persona_speaks_as_neko(client: genai.Client) -> None
     )
 
     text = reply.text
-    assert "Neko" in text and "Meow" in text
-    assert text.startswith("_System instruction applied:")
+    assert text.startswith("Meow! 🐾 I'm Neko.")  # played, not announced
+    assert "System instruction" not in text and "persona" not in text
 
 
 def test_terse_system_instruction_gives_one_short_sentence(client: genai.Client) -> None:
@@ -183,7 +183,7 @@ def test_part_from_bytes_images_and_files_are_acknowledged(client: genai.Client)
     assert "1 attached file: a PDF document (13 B) whose pages I could not count" in text
 
 
-def test_chat_history_reply_names_turn_and_quotes_previous_message(client: genai.Client) -> None:
+def test_chat_reply_uses_what_an_earlier_turn_said(client: genai.Client) -> None:
     history = [
         types.Content(role="user", parts=[types.Part(text="Hello")]),
         types.Content(role="model", parts=[types.Part(text="Great to meet you.")]),
@@ -194,8 +194,8 @@ def test_chat_history_reply_names_turn_and_quotes_previous_message(client: genai
 
     reply = chat.send_message("How many paws are in my house?")
 
-    assert "(turn 3 — earlier you said “I have 2 dogs in my house.”)" in reply.text
-    assert "How many paws are in my house?" in reply.text
+    assert "You mentioned 2 dogs earlier, and each dog has 4 paws" in reply.text
+    assert "**8 paws**" in reply.text
 
 
 def test_count_tokens_for_text_and_image(client: genai.Client) -> None:

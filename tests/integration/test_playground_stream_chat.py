@@ -101,7 +101,7 @@ def test_three_turn_chat_sends_the_full_history(gemini, srv):
     answer = [p for p in model_parts if not p.get("thought")]
     assert "".join(p["text"] for p in answer) == chat.turns[3].text
     assert any(p.get("thoughtSignature") or p.get("thought_signature") for p in model_parts)
-    assert "turn 3" in chat.turns[-1].text and "2 dogs" in chat.turns[-1].text
+    assert "2 dogs" in chat.turns[-1].text and "**8 paws**" in chat.turns[-1].text
 
 
 def test_sdk_recorded_stream_history_is_resent_correctly(client, srv):
@@ -113,7 +113,7 @@ def test_sdk_recorded_stream_history_is_resent_correctly(client, srv):
     assert len(model_contents) > 1  # one per chunk
     assert "".join(p.text for c in model_contents for p in c.parts) == streamed
     reply = chat.send_message("How many paws?")
-    assert reply.text and "turn 2" in reply.text
+    assert reply.text and "You mentioned 2 dogs earlier" in reply.text
     sent = srv.last("generateContent").body["contents"]
     assert next(c["role"] for c in sent) == "user" and sent[-1]["role"] == "user"
     assert "".join(p["text"] for c in sent if c["role"] == "model" for p in c["parts"]) == streamed

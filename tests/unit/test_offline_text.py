@@ -19,9 +19,13 @@ from gemini_offline.text import analyse
         ("Thanks a lot!", "Thanks a lot", "thanks"),
         ("Write a Python function that reverses a list", "reverses a list", "code"),
         ("Compare tea and coffee", "tea and coffee", "compare"),
-        ("Give me tips for better sleep", "tips for better sleep", "list"),
+        ("Give me tips for better sleep", "better sleep", "list"),
+        ("Explain how a rainbow forms in three short paragraphs", "how a rainbow forms", "explain"),
+        ("How does AI work?", "AI", "explain"),
+        ("Give me a list of 10 ideas for a birthday party", "a birthday party", "list"),
+        ("Write a long essay about the printing press", "the printing press", "explain"),
         ("Name a few famous bridges", "famous bridges", "list"),
-        ("How many paws are in my house?", "your question", "explain"),
+        ("How many paws are in my house?", "your question about paws", "explain"),
     ],
 )
 def test_topic_and_intent(prompt: str, phrase: str, intent: str) -> None:
