@@ -16,6 +16,12 @@ from components.code import get_code
 from components.connection import Connected, token_count
 from components.errors import show_error
 from components.library import record_run
+from components.reply import (
+    render_code_result,
+    render_function_call,
+    render_function_response,
+    render_tool_step,
+)
 from components.streaming import recover_interrupted, stream_live
 from playground import chat as turns_logic
 from playground.conversation import (
@@ -24,11 +30,12 @@ from playground.conversation import (
     STATUS_WORDS,
     Conversation,
     Turn,
-    text_content,
 )
 from playground.errors import BadInput, PlaygroundError
 from playground.gemini import build_chat_request
+from playground.images import RASTER_MIME
 from playground.markdown import unfetch_images
+from playground.reply import Candidate, ReplyPart, parts_of
 from playground.settings import GenerationSettings
 from playground.state import (
     CHAT_CONVERSATION,
@@ -46,6 +53,8 @@ CONVERSATION = CHAT_CONVERSATION
 INFLIGHT = CHAT_INFLIGHT
 ASSISTANT_AVATAR = ":material/auto_awesome:"
 WINDOW_STEP = 40
+RESULTS_SEND = "chat.fn.send"  # the function results form's submit button
+RESULTS_PROBLEMS = "chat.fn.problems"  # (turn id, {call position: message}) of a refused send
 
 
 def conversation() -> Conversation:
@@ -113,24 +122,119 @@ def submit_message(link: Connected, text: str, files: Sequence) -> None:
 # --- drawing turns ------------------------------------------------------------------
 
 
-def render_turn_body(turn: Turn) -> None:
+def result_key(turn_id: str, position: int) -> str:
+    """The result box of call `position` of the model turn `turn_id`."""
+    return f"chat.fn.{turn_id}.{position}"
+
+
+def render_turn_body(turn: Turn, answering: bool = False) -> None:
+    """A turn's parts in order: text, images, code runs, function calls (with a form for
+    their results when `answering`), function results folded to one line, tool steps."""
     if turn.thoughts:
         with st.expander("Thoughts", icon=":material/psychology:"):
             st.markdown(unfetch_images(turn.thoughts))
-    if turn.text:
-        st.markdown(unfetch_images(turn.text))
-    for blob in turn.images:
-        st.image(blob.data, width=240)
+    parts = parts_of(turn.content)
+    calls = [p for p in parts if p.kind == "function_call"]
+    step_view = Candidate(0, parts, None, content=turn.content)
+    for position, part in enumerate(parts):
+        if part.kind == "text":
+            if position and parts[position - 1].kind == "text":
+                continue  # drawn with the run of text it belongs to
+            run = []
+            for following in parts[position:]:
+                if following.kind != "text":
+                    break
+                run.append(following.text)
+            st.markdown(unfetch_images("".join(run)))
+        elif part.kind == "image" and part.mime_type.lower() in RASTER_MIME:
+            st.image(part.data, width=240)
+        elif part.kind == "code":
+            st.caption(":material/code: Code")
+            st.code(part.text, language="python")
+        elif part.kind == "code_result":
+            render_code_result(part)
+        elif part.kind == "function_call":
+            if not answering:
+                render_function_call(part)
+            elif part is calls[0]:
+                render_results_form(turn, calls)
+        elif part.kind == "function_response":
+            render_function_response(part)
+        elif part.kind in ("tool_call", "tool_response"):
+            render_tool_step(step_view, part)
+
+
+def render_results_form(turn: Turn, calls: list[ReplyPart]) -> None:
+    """Under each call card, a box for the function's result as JSON; one button sends
+    them all (parallel calls are answered together)."""
+    problems: dict[int, str] = {}
+    refused = st.session_state.get(RESULTS_PROBLEMS)
+    if refused and refused[0] == turn.id:
+        problems = refused[1]
+    with st.form(key=f"chat.fn.form.{turn.id}", border=False, enter_to_submit=False):
+        for position, call in enumerate(calls):
+            render_function_call(call)
+            key = result_key(turn.id, position)
+            if key not in st.session_state:
+                st.session_state[key] = turns_logic.example_result(call)
+            st.text_area(
+                f"Result of `{call.text}` (JSON)",
+                key=key,
+                height=110,
+                help="Run the function yourself and type what it returned, as a JSON object.",
+            )
+            if position in problems:
+                st.error(problems[position], icon=":material/data_object:")
+        st.form_submit_button(
+            "Send function results" if len(calls) > 1 else "Send function result",
+            key=RESULTS_SEND,
+            type="primary",
+            icon=":material/send:",
+        )
+
+
+def take_results() -> Turn | None:
+    """The function results just submitted, checked and added as a user turn (None when
+    nothing was submitted or a result is refused: its message shows under its box, and
+    every typed box keeps its text)."""
+    if not st.session_state.get(RESULTS_SEND):
+        return None
+    chat = conversation()
+    calls = turns_logic.pending_calls(chat)
+    last = chat.last_model_turn()
+    if not calls or last is None:
+        return None
+    texts = [st.session_state.get(result_key(last.id, i)) or "" for i in range(len(calls))]
+    problems = turns_logic.result_problems(calls, texts)
+    if problems:
+        st.session_state[RESULTS_PROBLEMS] = (
+            last.id,
+            {i: f"{p.message} {p.remedy}".strip() for i, p in problems.items()},
+        )
+        return None
+    from components.session import run_blockers
+
+    try:
+        run_blockers()
+    except PlaygroundError as problem:
+        st.session_state[RESULTS_PROBLEMS] = (last.id, {len(calls) - 1: problem.message})
+        return None
+    st.session_state[RESULTS_PROBLEMS] = None
+    st.session_state[CHAT_NOTICE] = None
+    return turns_logic.answer_calls(chat, texts)
 
 
 def render_turn(turn: Turn, is_last: bool) -> str | None:
     """Draw one turn; return the action picked from its menu, if any."""
     avatar = ASSISTANT_AVATAR if turn.role == "model" else None
+    if turn.answers_functions:
+        avatar = ":material/output:"
     with st.chat_message("assistant" if turn.role == "model" else "user", avatar=avatar):
         if st.session_state.get(CHAT_EDITING) == turn.id:
             render_editor(turn)
             return None
-        render_turn_body(turn)
+        answering = is_last and bool(turns_logic.pending_calls(conversation()))
+        render_turn_body(turn, answering=answering)
         if turn.stats and turn.stats.finish_explanation:
             st.info(unfetch_images(turn.stats.finish_explanation), icon=":material/info:")
         if turn.status != "ok":
@@ -141,7 +245,7 @@ def render_turn(turn: Turn, is_last: bool) -> str | None:
                 icon=":material/warning:",
             )
         if st.session_state.get(CHAT_COPYING) == turn.id:
-            st.code(turn.text or turn.thoughts, language=None, wrap_lines=True)
+            st.code(turns_logic.copy_text(turn), language=None, wrap_lines=True)
             st.caption("Use the copy icon at the top right of the box.")
         cols = st.columns([8, 1], vertical_alignment="center")
         cols[0].caption(unfetch_images(turns_logic.stats_line(turn)))  # may come from a file
@@ -158,7 +262,14 @@ def render_turn(turn: Turn, is_last: bool) -> str | None:
 def render_editor(turn: Turn) -> None:
     """Edit a user message; resending drops the later turns after a confirmation."""
     later = turns_logic.later_turns(conversation(), turn.id)
-    st.text_area("Edit message", value=turn.text, key="chat.edit.text")
+    if turn.answers_functions:
+        for position, part in enumerate(turn.function_responses):
+            key = f"chat.edit.result.{position}"
+            if key not in st.session_state:
+                st.session_state[key] = turns_logic.result_text(part)
+            st.text_area(f"Result of `{part.text}` (JSON)", key=key, height=110)
+    else:
+        st.text_area("Edit message", value=turn.text, key="chat.edit.text")
     confirmed = True
     if later:
         confirmed = st.checkbox(
@@ -175,6 +286,8 @@ def apply_action(link: Connected, turn: Turn, action: str) -> None:
     st.session_state[CHAT_COPYING] = effect.copying
     if effect.editing is not None:
         st.session_state[CHAT_EDITING] = effect.editing
+        for key in [k for k in st.session_state if str(k).startswith("chat.edit.result.")]:
+            del st.session_state[key]
         st.session_state.pop("chat.edit.confirm", None)
     if effect.send is not None:
         send(link, effect.send)
@@ -192,6 +305,10 @@ def handle_editor(link: Connected) -> None:
         return
     if not st.session_state.get("chat.edit.send"):
         return
+    edited = chat.turns[chat.index(editing)] if editing in {t.id for t in chat.turns} else None
+    if edited is not None and edited.answers_functions:
+        resend_results(link, edited)
+        return
     text = st.session_state.get("chat.edit.text") or ""
     st.session_state[CHAT_EDITING] = None
     try:
@@ -203,8 +320,24 @@ def handle_editor(link: Connected) -> None:
     st.rerun()
 
 
+def resend_results(link: Connected, turn: Turn) -> None:
+    """Resend edited function results; a bad one keeps the editor open with its text."""
+    count = len(turn.function_responses)
+    texts = [st.session_state.get(f"chat.edit.result.{i}") or "" for i in range(count)]
+    try:
+        new_turn = turns_logic.resend_results(conversation(), turn.id, texts)
+    except BadInput as problem:
+        st.session_state[CHAT_NOTICE] = (problem, "")
+        return
+    st.session_state[CHAT_EDITING] = None
+    send(link, new_turn)
+    st.rerun()
+
+
 def render_turns(link: Connected) -> None:
-    """The visible window of turns, newest at the bottom, with an "earlier" control."""
+    """The visible window of turns, newest at the bottom, with an "earlier" control; the
+    function results just submitted are drawn as a turn, then answered below."""
+    answered = take_results()
     chat = conversation()
     window = st.session_state.get(CHAT_WINDOW, WINDOW_STEP)
     hidden = max(0, len(chat) - window)
@@ -224,6 +357,9 @@ def render_turns(link: Connected) -> None:
             picked = (turn, action)
     if picked:
         apply_action(link, *picked)
+    if answered is not None:
+        send(link, answered)
+        st.rerun()
 
 
 def render_retry(link: Connected) -> None:
@@ -326,7 +462,7 @@ def render_toolbar() -> None:
         on_click="ignore",
     )
     with cols[2]:
-        next_message = text_content("user", "Your next message")
+        next_message = turns_logic.code_message(chat)
         get_code(build_chat_request(settings, chat.history(), next_message), key="chat.code")
     with cols[3].popover("Restore from file", icon=":material/upload:"):
         st.file_uploader(

@@ -14,10 +14,17 @@ import streamlit as st
 from playground.citations import cite
 from playground.images import RASTER_MIME, unsupported_message
 from playground.markdown import unfetch_images
-from playground.reply import Candidate, Reply, ReplyPart
+from playground.reply import (
+    Candidate,
+    Reply,
+    ReplyPart,
+    Retrieved,
+    step_sources,
+    step_summary,
+)
 
 
-def _render_code_result(part: ReplyPart) -> None:
+def render_code_result(part: ReplyPart) -> None:
     failed = part.outcome not in (None, "OUTCOME_OK")
     label = "Code result" if not failed else f"Code failed ({part.outcome})"
     icon = ":material/check_circle:" if not failed else ":material/error:"
@@ -25,10 +32,50 @@ def _render_code_result(part: ReplyPart) -> None:
     st.code(part.text or "(no output)", language=None)
 
 
-def _render_function_call(part: ReplyPart) -> None:
+def render_function_call(part: ReplyPart) -> None:
+    """A card: the function the model asks you to call, and its arguments."""
     with st.container(border=True):
         st.markdown(f":material/function: **Function call:** `{part.text}`")
         st.json(part.args or {})
+        if part.call_id:
+            st.caption(f"Call id: `{part.call_id}`")
+
+
+def render_function_response(part: ReplyPart) -> None:
+    """What the user answered for a call: one line, the JSON folded away."""
+    with st.expander(f"Function result for `{part.text}`", icon=":material/output:"):
+        st.json(part.args or {})
+
+
+def _render_retrieved(found: tuple[Retrieved, ...]) -> None:
+    for passage in found:
+        title = unfetch_images(passage.title)
+        link = f"[{title}]({passage.uri})" if passage.uri.startswith("https://") else title
+        st.markdown(f"**[{passage.number}]** {link}")
+        if passage.store:
+            st.caption(f"From `{passage.store}`")
+        if passage.text:
+            st.text(passage.text)
+
+
+def render_tool_step(candidate: Candidate, part: ReplyPart) -> None:
+    """A server-side tool call (file search, …) as one line, its response folded away
+    with the passages it retrieved."""
+    if part.kind == "tool_call":
+        summary = step_summary(part)
+        st.caption(
+            f":material/manage_search: **{part.tool_label}**"
+            + (f" — {unfetch_images(summary)}" if summary else "")
+        )
+        return
+    found = step_sources(candidate, part)
+    label = f"{part.tool_label} result"
+    if found:
+        label += f" · {len(found)} passage{'s' if len(found) != 1 else ''} retrieved"
+    with st.expander(label, icon=":material/fact_check:"):
+        _render_retrieved(found)
+        if part.args:
+            st.json(part.args, expanded=False)
 
 
 def render_grounding(candidate: Candidate) -> None:
@@ -45,6 +92,9 @@ def render_grounding(candidate: Candidate) -> None:
             for number, (title, uri) in enumerate(grounding.sources, start=1)
         ]
         st.markdown("**Sources**\n\n" + "\n".join(lines))
+    if grounding.retrieved and not any(p.kind == "tool_response" for p in candidate.parts):
+        with st.expander("Retrieved passages", icon=":material/fact_check:"):
+            _render_retrieved(grounding.retrieved)
     if grounding.queries:
         st.caption(":material/search: Searched for: " + " · ".join(grounding.queries))
     for url, status in grounding.urls:
@@ -82,9 +132,13 @@ def render_candidate(candidate: Candidate, *, as_json: bool = False) -> None:
             st.caption(":material/code: Code")
             st.code(part.text, language="python")
         elif part.kind == "code_result":
-            _render_code_result(part)
+            render_code_result(part)
         elif part.kind == "function_call":
-            _render_function_call(part)
+            render_function_call(part)
+        elif part.kind == "function_response":
+            render_function_response(part)
+        elif part.kind in ("tool_call", "tool_response"):
+            render_tool_step(candidate, part)
     render_grounding(candidate)
     if not candidate.parts and not candidate.finish_reason:
         st.caption("(no content)")

@@ -10,14 +10,23 @@ Retry.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from google.genai import types
 
-from playground.conversation import SEED_HISTORY, Conversation, Status, Turn, text_content
+from playground.conversation import (
+    SEED_HISTORY,
+    Conversation,
+    Status,
+    Turn,
+    json_too_deep,
+    text_content,
+)
 from playground.errors import BadInput, PlaygroundError
-from playground.reply import Reply
+from playground.reply import Reply, ReplyPart
 
 CONTEXT_WARNING_SHARE = 0.8  # warn when the context takes this share of the input limit
 
@@ -73,6 +82,138 @@ def new_message(text: str, images: Sequence[types.Part] = ()) -> types.Content |
     return types.Content(role="user", parts=parts) if parts else None
 
 
+# --- function calling: the user answers the model's calls ----------------------------
+
+MAX_RESULT_CHARS = 200_000  # one function result, as typed
+NEXT_MESSAGE = "Your next message"
+
+
+def pending_calls(chat: Conversation) -> list[ReplyPart]:
+    """The function calls waiting for their results: those of a complete reply that ends
+    the chat. Parallel calls are answered together, in one turn."""
+    last = chat.last_model_turn()
+    if last is None or last.status != "ok":
+        return []
+    return last.function_calls
+
+
+def example_result(call: ReplyPart) -> str:
+    """What a result box starts with: an object to overwrite with the real result."""
+    return json.dumps({"result": f"what {call.text} returned"}, ensure_ascii=False, indent=2)
+
+
+def parse_function_result(text: str, name: str) -> dict[str, Any]:
+    """The JSON object typed as `name`'s result; BadInput saying what is wrong."""
+    remedy = 'Type a JSON object, e.g. {"result": "sunny, 22 °C"}.'
+    if not text.strip():
+        raise BadInput(f"The result for {name} is empty.", remedy, kind="bad_function_result")
+    if len(text) > MAX_RESULT_CHARS:
+        raise BadInput(
+            f"The result for {name} is {len(text):,} characters; at most "
+            f"{MAX_RESULT_CHARS:,} can be sent.",
+            "Send a shorter result.",
+            kind="bad_function_result",
+        )
+    if json_too_deep(text):
+        raise BadInput(
+            f"The result for {name} nests its data too deeply.", remedy, kind="bad_function_result"
+        )
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(
+            f"The result for {name} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}).",
+            remedy,
+            kind="bad_function_result",
+        ) from None
+    if not isinstance(value, dict):
+        kind = {list: "a list", str: "a string", bool: "true or false"}.get(type(value), "")
+        kind = kind or ("null" if value is None else "a number")
+        raise BadInput(
+            f"The result for {name} must be a JSON object ({{…}}), not {kind}.",
+            'Wrap it in an object, e.g. {"result": ' + text.strip()[:40] + "}.",
+            kind="bad_function_result",
+        )
+    return value
+
+
+def result_problems(calls: Sequence[ReplyPart], texts: Sequence[str]) -> dict[int, BadInput]:
+    """The problem with each typed result, by position (empty when all can be sent)."""
+    problems: dict[int, BadInput] = {}
+    for position, (call, text) in enumerate(zip(calls, texts, strict=True)):
+        try:
+            parse_function_result(text, call.text)
+        except BadInput as problem:
+            problems[position] = problem
+    return problems
+
+
+def function_results(calls: Sequence[ReplyPart], texts: Sequence[str]) -> types.Content:
+    """The user turn answering `calls`: one functionResponse part per call, in order, each
+    with the call's name and id (when the call had one). BadInput for a bad result."""
+    if len(calls) != len(texts) or not calls:
+        raise BadInput("Give one result for each function call.", "", kind="bad_function_result")
+    parts = [
+        types.Part(
+            function_response=types.FunctionResponse(
+                name=call.text, id=call.call_id, response=parse_function_result(text, call.text)
+            )
+        )
+        for call, text in zip(calls, texts, strict=True)
+    ]
+    return types.Content(role="user", parts=parts)
+
+
+def answer_calls(chat: Conversation, texts: Sequence[str]) -> Turn:
+    """Add the user's results for the pending calls; return the turn to send."""
+    calls = pending_calls(chat)
+    if not calls:
+        raise BadInput(
+            "No function call is waiting for a result any more.",
+            "Send a message below to go on.",
+            kind="bad_function_result",
+        )
+    return chat.add_user(function_results(calls, texts))
+
+
+def resend_results(chat: Conversation, turn_id: str, texts: Sequence[str]) -> Turn:
+    """Replace the results of an earlier function-results turn, drop every later turn,
+    and return the new turn to send. BadInput (nothing changed) for a bad result."""
+    try:
+        turn = chat.turns[chat.index(turn_id)]
+    except KeyError:
+        raise BadInput("Those function results are no longer in the chat.", "") from None
+    content = function_results(turn.function_responses, texts)
+    chat.truncate(chat.index(turn_id))
+    return chat.add_user(content)
+
+
+def result_text(part: ReplyPart) -> str:
+    """A sent result as editable JSON."""
+    return json.dumps(part.args or {}, ensure_ascii=False, indent=2)
+
+
+def code_message(chat: Conversation) -> types.Content:
+    """The message Get code ends with: the pending calls answered with example results,
+    else a placeholder text message."""
+    calls = pending_calls(chat)
+    if calls:
+        return function_results(calls, [example_result(c) for c in calls])
+    return text_content("user", NEXT_MESSAGE)
+
+
+def copy_text(turn: Turn) -> str:
+    """What Copy shows: the text, else the thoughts, else the calls or results as JSON."""
+    if turn.text or turn.thoughts:
+        return turn.text or turn.thoughts
+    items = [
+        {"name": p.text, "args" if p.kind == "function_call" else "response": p.args or {}}
+        for p in turn.function_calls + turn.function_responses
+    ]
+    return json.dumps(items, ensure_ascii=False, indent=2) if items else ""
+
+
 # --- the per-turn menu ----------------------------------------------------------------
 
 
@@ -125,6 +266,8 @@ def resend_edited(chat: Conversation, turn_id: str, text: str) -> Turn:
         turn = chat.turns[chat.index(turn_id)]
     except KeyError:
         raise BadInput("That message is no longer in the chat.", "Type it again below.") from None
+    if turn.answers_functions:
+        raise BadInput("That turn holds function results, not a message.", "Edit the results.")
     images = [p for p in turn.content.parts or [] if p.text is None]
     content = new_message(text, images)
     if content is None:

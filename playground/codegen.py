@@ -48,6 +48,16 @@ NESTED_TYPES = {
     "image_config": "ImageConfig",
     "speech_config": "SpeechConfig",
 }
+# Part payloads other than text and images (a chat history holds them: function calls and
+# the user's results, code runs, server-side tool steps), as `types.Part(field=Type(...))`.
+PART_TYPES = {
+    "function_call": "FunctionCall",
+    "function_response": "FunctionResponse",
+    "executable_code": "ExecutableCode",
+    "code_execution_result": "CodeExecutionResult",
+    "tool_call": "ToolCall",
+    "tool_response": "ToolResponse",
+}
 # Config fields the REST API takes beside generationConfig rather than inside it.
 REST_TOP_LEVEL = {
     "systemInstruction",
@@ -232,6 +242,12 @@ def _py_part(part: types.Part, files: _Files) -> str:
         )
     if part.text is not None:
         fields.append(f"text={_py(part.text)}")
+    for name, type_name in PART_TYPES.items():
+        payload = getattr(part, name)
+        if payload is not None:
+            data = payload.model_dump(mode="json", exclude_none=True)
+            args = ", ".join(f"{k}={_py(v)}" for k, v in data.items())
+            fields.append(f"{name}=types.{type_name}({args})")
     if part.thought:
         fields.append("thought=True")
     if part.thought_signature:
@@ -252,6 +268,9 @@ def _py_contents_list(contents: tuple[types.Content, ...], files: _Files, indent
 def _py_message(content: types.Content, files: _Files, images: dict[str, str]) -> str:
     """A single user turn as the docs write it: a string, or [text, image, …]."""
     items = []
+    if any(getattr(p, name) is not None for p in content.parts or [] for name in PART_TYPES):
+        # Function results (the answer to the model's calls) go as Parts.
+        return "[" + ", ".join(_py_part(p, files) for p in content.parts or []) + "]"
     for part in content.parts or []:
         if part.inline_data is not None:
             name = files.name(part.inline_data)
@@ -376,6 +395,11 @@ def _wire_text_part(part: types.Part) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if part.text is not None:
         data["text"] = part.text
+    for name in PART_TYPES:
+        payload = getattr(part, name)
+        if payload is not None:
+            wire = "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))
+            data[wire] = payload.model_dump(mode="json", by_alias=True, exclude_none=True)
     if part.thought:
         data["thought"] = True
     if part.thought_signature:

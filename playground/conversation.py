@@ -18,7 +18,7 @@ from google.genai import types
 from pydantic import ValidationError
 
 from playground.errors import BadInput
-from playground.reply import Reply
+from playground.reply import Reply, ReplyPart, parts_of
 
 FILE_FORMAT = "gemini-playground/conversation"
 FILE_VERSION = 1
@@ -94,6 +94,22 @@ class Turn:
             for p in self.content.parts or []
             if p.inline_data is not None and p.inline_data.data and not p.thought
         ]
+
+    @property
+    def function_calls(self) -> list[ReplyPart]:
+        """The functions this (model) turn asks to be called, in order."""
+        return [p for p in parts_of(self.content) if p.kind == "function_call"]
+
+    @property
+    def function_responses(self) -> list[ReplyPart]:
+        """The function results this (user) turn sends back, in order."""
+        return [p for p in parts_of(self.content) if p.kind == "function_response"]
+
+    @property
+    def answers_functions(self) -> bool:
+        """A user turn that only carries function results (no message typed)."""
+        parts = self.content.parts or []
+        return bool(parts) and all(p.function_response is not None for p in parts)
 
     @property
     def sendable(self) -> bool:
@@ -241,8 +257,25 @@ _PART_FIELDS = {
     "executableCode": "executable_code",
     "code_execution_result": "code_execution_result",
     "codeExecutionResult": "code_execution_result",
+    "function_call": "function_call",
+    "functionCall": "function_call",
+    "function_response": "function_response",
+    "functionResponse": "function_response",
+    "tool_call": "tool_call",
+    "toolCall": "tool_call",
+    "tool_response": "tool_response",
+    "toolResponse": "tool_response",
 }
-_PAYLOAD_FIELDS = ("text", "inline_data", "executable_code", "code_execution_result")
+_PAYLOAD_FIELDS = (
+    "text",
+    "inline_data",
+    "executable_code",
+    "code_execution_result",
+    "function_call",
+    "function_response",
+    "tool_call",
+    "tool_response",
+)
 _STAT_COUNTS = ("prompt_tokens", "output_tokens", "thought_tokens", "total_tokens")
 _STAT_TEXTS = ("finish_reason", "finish_explanation", "model_version")
 _MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,127}")
@@ -338,7 +371,19 @@ def _check_parts(raw_parts: Any, role: str, problem: str) -> None:
             fields[_PART_FIELDS[key]] = value
         payloads = [f for f in _PAYLOAD_FIELDS if f in fields]
         if len(payloads) > 1 or not (payloads or "thought_signature" in fields):
-            raise _bad(f"{where}: a part holds exactly one of text, an image or code.")
+            raise _bad(
+                f"{where}: a part holds exactly one of text, an image or code, a function "
+                "call or response, or a tool step."
+            )
+        for call in ("function_call", "function_response"):
+            value = fields.get(call)
+            if value is not None and not (
+                isinstance(value, dict) and isinstance(value.get("name"), str)
+            ):
+                raise _bad(f"{where}: a {call.replace('_', ' ')} needs a “name”.")
+        answer = fields.get("function_response")
+        if answer is not None and not isinstance(answer.get("response", {}), dict):
+            raise _bad(f"{where}: a function response's “response” must be an object.")
         if "text" in fields and not isinstance(fields["text"], str):
             raise _bad(f"{where}: “text” must be a string.")
         if "thought" in fields and not isinstance(fields["thought"], bool):

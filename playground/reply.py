@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import enum
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -53,17 +54,52 @@ def _name(value: Any) -> str | None:
     return str(value)
 
 
+PartKind = Literal[
+    "text",
+    "thought",
+    "image",
+    "code",
+    "code_result",
+    "function_call",
+    "function_response",
+    "tool_call",
+    "tool_response",
+]
+TOOL_NAMES: dict[str, str] = {
+    "FILE_SEARCH": "File search",
+    "GOOGLE_SEARCH_WEB": "Google Search",
+    "GOOGLE_SEARCH_IMAGE": "Google image search",
+    "URL_CONTEXT": "URL context",
+    "GOOGLE_MAPS": "Google Maps",
+    "MEDIA_PROCESSING": "Media processing",
+}
+
+
+def tool_name(tool_type: str) -> str:
+    """A server-side tool type (toolCall.toolType) in words."""
+    if tool_type in TOOL_NAMES:
+        return TOOL_NAMES[tool_type]
+    words = tool_type.replace("_", " ").strip().lower()
+    return words.capitalize() if words and words != "tool type unspecified" else "Server tool"
+
+
 @dataclass(frozen=True)
 class ReplyPart:
     """One part of a candidate, in the order the model sent it."""
 
-    kind: Literal["text", "thought", "image", "code", "code_result", "function_call"]
-    text: str = ""  # for a function call: its name
+    kind: PartKind
+    text: str = ""  # for a function call or response: its name; for a tool step: its tool
     data: bytes = b""
     mime_type: str = ""
-    args: dict[str, Any] | None = None  # a function call's arguments
+    args: dict[str, Any] | None = None  # a call's arguments, or a response's object
     outcome: str | None = None  # a code result's outcome (OUTCOME_OK, OUTCOME_FAILED, …)
     part_index: int = 0  # the position of the SDK part it came from (grounding refers to it)
+    call_id: str | None = None  # a function or tool call's id, echoed by its response
+
+    @property
+    def tool_label(self) -> str:
+        """A server-side tool step's tool in words ("File search", …)."""
+        return tool_name(self.text)
 
 
 @dataclass(frozen=True)
@@ -77,14 +113,26 @@ class Support:
 
 
 @dataclass(frozen=True)
+class Retrieved:
+    """A passage a server-side retrieval tool (file search) found, with where it lives."""
+
+    number: int  # its position in Grounding.sources, from 1 (the citation marker)
+    title: str
+    uri: str
+    text: str
+    store: str  # the file search store (or RAG corpus) it came from
+
+
+@dataclass(frozen=True)
 class Grounding:
-    """What Google Search (or URL context) grounded the answer in."""
+    """What Google Search, URL context or file search grounded the answer in."""
 
     queries: tuple[str, ...] = ()
-    sources: tuple[tuple[str, str], ...] = ()  # (title, uri)
+    sources: tuple[tuple[str, str], ...] = ()  # (title, uri), one per grounding chunk
     supports: tuple[Support, ...] = ()
     suggestions_html: str | None = None  # searchEntryPoint.renderedContent (isolate it!)
     urls: tuple[tuple[str, str], ...] = ()  # (url, retrieval status) from URL context
+    retrieved: tuple[Retrieved, ...] = ()  # file-search passages (also in `sources`)
 
     @property
     def empty(self) -> bool:
@@ -105,6 +153,11 @@ class Candidate:
     @property
     def function_calls(self) -> list[ReplyPart]:
         return [p for p in self.parts if p.kind == "function_call"]
+
+    @property
+    def tool_steps(self) -> list[ReplyPart]:
+        """Server-side tool calls and responses (file search and the like)."""
+        return [p for p in self.parts if p.kind in ("tool_call", "tool_response")]
 
     @property
     def text(self) -> str:
@@ -241,13 +294,10 @@ class Reply:
 
 
 def _candidate(position: int, candidate: types.Candidate) -> Candidate:
-    parts: list[ReplyPart] = []
     content = candidate.content
-    for index, part in enumerate(content.parts if content and content.parts else []):
-        parts.extend(_reply_parts(part, index))
     return Candidate(
         index=candidate.index if candidate.index is not None else position,
-        parts=tuple(parts),
+        parts=parts_of(content),
         finish_reason=_name(candidate.finish_reason),
         finish_message=candidate.finish_message,
         content=content,
@@ -268,11 +318,30 @@ def grounding_of(candidate: types.Candidate) -> Grounding:
     )
     if meta is None:
         return Grounding(urls=urls)
-    sources = tuple(
-        ((c.web.title or c.web.domain or c.web.uri or ""), c.web.uri or "")
-        for c in meta.grounding_chunks or []
-        if c.web is not None
-    )
+    sources: list[tuple[str, str]] = []
+    retrieved: list[Retrieved] = []
+    for chunk in meta.grounding_chunks or []:
+        # Every chunk keeps its place: groundingChunkIndices count all of them.
+        if chunk.web is not None:
+            web = chunk.web
+            sources.append(((web.title or web.domain or web.uri or ""), web.uri or ""))
+        elif chunk.retrieved_context is not None:
+            found = chunk.retrieved_context
+            title = found.title or found.document_name or found.uri or "Retrieved passage"
+            sources.append((title, found.uri or ""))
+            retrieved.append(
+                Retrieved(
+                    number=len(sources),
+                    title=title,
+                    uri=found.uri or "",
+                    text=found.text or "",
+                    store=found.file_search_store or "",
+                )
+            )
+        elif chunk.maps is not None:
+            sources.append((chunk.maps.title or chunk.maps.uri or "Place", chunk.maps.uri or ""))
+        else:
+            sources.append(("Source", ""))
     supports = []
     for support in meta.grounding_supports or []:
         segment = support.segment
@@ -289,10 +358,11 @@ def grounding_of(candidate: types.Candidate) -> Grounding:
     entry = meta.search_entry_point
     return Grounding(
         queries=tuple(meta.web_search_queries or ()),
-        sources=sources,
+        sources=tuple(sources),
         supports=tuple(supports),
         suggestions_html=entry.rendered_content if entry and entry.rendered_content else None,
         urls=urls,
+        retrieved=tuple(retrieved),
     )
 
 
@@ -326,7 +396,79 @@ def _reply_parts(part: types.Part, index: int = 0) -> list[ReplyPart]:
         call = part.function_call
         out.append(
             ReplyPart(
-                "function_call", text=call.name or "", args=dict(call.args or {}), part_index=index
+                "function_call",
+                text=call.name or "",
+                args=dict(call.args or {}),
+                part_index=index,
+                call_id=call.id,
+            )
+        )
+    if part.function_response is not None:
+        answer = part.function_response
+        out.append(
+            ReplyPart(
+                "function_response",
+                text=answer.name or "",
+                args=dict(answer.response or {}),
+                part_index=index,
+                call_id=answer.id,
+            )
+        )
+    if part.tool_call is not None:
+        tool = part.tool_call
+        out.append(
+            ReplyPart(
+                "tool_call",
+                text=_name(tool.tool_type) or "",
+                args=dict(tool.args or {}),
+                part_index=index,
+                call_id=tool.id,
+            )
+        )
+    if part.tool_response is not None:
+        tool_result = part.tool_response
+        out.append(
+            ReplyPart(
+                "tool_response",
+                text=_name(tool_result.tool_type) or "",
+                args=dict(tool_result.response or {}),
+                part_index=index,
+                call_id=tool_result.id,
             )
         )
     return out
+
+
+def step_summary(part: ReplyPart, limit: int = 120) -> str:
+    """A server-side tool call's arguments in one short line: its query when it has one
+    (file search asks with a query), else its arguments as compact JSON."""
+    args = part.args or {}
+    for key in ("query", "queries", "search_query", "url", "urls"):
+        value = args.get(key)
+        if isinstance(value, str) and value.strip():
+            text = value.strip()
+            break
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            text = " · ".join(v.strip() for v in value)
+            break
+    else:
+        text = json.dumps(args, ensure_ascii=False, separators=(", ", ": ")) if args else ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def step_sources(candidate: Candidate, part: ReplyPart) -> tuple[Retrieved, ...]:
+    """The retrieved passages shown with a tool step: all of them, under the candidate's
+    last server-side tool response (the step that brought them); none under the others."""
+    if part.kind != "tool_response" or not candidate.grounding.retrieved:
+        return ()
+    responses = [p for p in candidate.parts if p.kind == "tool_response"]
+    return candidate.grounding.retrieved if responses and responses[-1] is part else ()
+
+
+def parts_of(content: types.Content | None) -> tuple[ReplyPart, ...]:
+    """Every part of a stored Content (a chat turn), render-ready, in order."""
+    parts: list[ReplyPart] = []
+    for index, part in enumerate(content.parts if content and content.parts else []):
+        parts.extend(_reply_parts(part, index))
+    return tuple(parts)
