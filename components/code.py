@@ -25,7 +25,7 @@ def get_code(request: GenerateRequest | None, key: str, label: str = "Get code")
             "Runnable as is: the SDKs read `GEMINI_API_KEY` from the environment; "
             "the key is never written into the code."
             + (
-                " Attached images are saved next to the snippet in the download."
+                " Attached files are saved next to the snippet in the download."
                 if bundle.files
                 else ""
             )

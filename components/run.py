@@ -68,7 +68,7 @@ def checked_request(prompt: PromptInput, *, stream: bool = False) -> GenerateReq
     if prompt.rejected:
         raise BadInput(
             "An attached file can't be sent.",
-            "Remove the file marked above (or replace it with a valid image), then Run.",
+            "Remove the file marked above (or replace it with a valid file), then Run.",
             kind="bad_attachment",
         )
     settings = st.session_state[SETTINGS]

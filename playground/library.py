@@ -175,6 +175,8 @@ def request_record(request: GenerateRequest) -> dict[str, Any]:
             elif part.inline_data is not None:
                 data = part.inline_data.data or b""
                 parts.append({"attachment": part.inline_data.mime_type, "bytes": len(data)})
+            elif part.file_data is not None:  # a Files API upload or a YouTube link
+                parts.append({"file": part.file_data.mime_type, "uri": part.file_data.file_uri})
         contents.append({"role": content.role, "parts": parts})
     config = request.config.model_dump(mode="json", exclude_none=True)
     return {"model": request.model, "contents": contents, "config": config}
