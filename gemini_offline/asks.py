@@ -81,7 +81,7 @@ _LIST_OF_RE = re.compile(rf"\b(?:a\s+)?list\s+of\s+{_NUMBER}\b", re.IGNORECASE)
 _SENTENCES_RE = re.compile(rf"\b(?:in\s+)?{_NUMBER}\s+(?:short\s+)?sentences?\b", re.IGNORECASE)
 _POEM_RE = re.compile(r"\b(haiku|limerick|sonnet|poem|verse|rhyme)s?\b", re.IGNORECASE)
 _LONG_RE = re.compile(
-    r"\b(?:essay|long|lengthy|detailed|thorough|in[- ]depth|comprehensive|"
+    r"\b(?:essay|long|lengthy|detailed|thorough|in[- ]depth|in detail|comprehensive|"
     r"(?:[5-9]\d\d|\d{4})\s+words|(?:five|six|seven|eight|nine) hundred words|"
     r"a thousand words)\b",
     re.IGNORECASE,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 #: Aspects of any subject (all singular, so any verb agrees), with what each one covers.
 ASPECT_NOTES = {
-    "the basic idea": "the one idea everything else builds on",
+    "the basic idea": "the principle everything else builds on",
     "the underlying mechanism": "what actually happens, step by step",
     "the key vocabulary": "the few words that unlock most explanations",
     "a simple example": "one case followed from start to finish",

@@ -328,6 +328,41 @@ def memory_line(req: GenerateRequest, rotation: int) -> str | None:
     return lines[rotation % len(lines)]
 
 
+def earlier_image(req: GenerateRequest) -> Any:
+    """The latest image of an earlier user turn (a media.Attachment), when this turn has
+    no attachment of its own and points back at something ("What colour is it?")."""
+    from .media import decode_base64, describe
+
+    if req.attachments or not _FOLLOW_UP_RE.search(req.prompt):
+        return None
+    users = [c for c in req.contents if c.get("role", "user") == "user"][:-1]
+    for content in reversed(users):
+        for part in reversed(content.get("parts") or []):
+            blob = part.get("inlineData") if isinstance(part, dict) else None
+            mime = str((blob or {}).get("mimeType", ""))
+            if blob and mime.startswith("image/"):
+                try:
+                    return describe(mime, decode_base64(str(blob.get("data", ""))))
+                except ValueError:
+                    return None
+    return None
+
+
+def image_follow_up(req: GenerateRequest) -> list[str] | None:
+    """An answer about the image an earlier turn attached."""
+    image = earlier_image(req)
+    if image is None:
+        return None
+    lines = [f"Looking again at the image you shared earlier, it is {image.look()}."]
+    if re.search(r"\bcolou?rs?\b", req.prompt, re.IGNORECASE) and image.colour:
+        lines.append(f"Its main colour is **{image.colour}**.")
+    lines.append(
+        "I can only describe its shape and colours in this offline demo; with a Gemini API "
+        "key, the model looks at the picture itself."
+    )
+    return [" ".join(lines)]
+
+
 def _follow_up_topic(req: GenerateRequest, topic: Topic) -> Topic:
     """``topic``, or the earlier question's when this turn only points back at it."""
     if not _POINTING_RE.match(topic.phrase.strip()):
@@ -527,6 +562,8 @@ def _draft(
 def _body(req: GenerateRequest, topic: Topic, style: Style, d: writers.Draft) -> list[str]:
     if (counted := counting_answer(req)) is not None:
         return [counted]
+    if (about_image := image_follow_up(req)) is not None:
+        return about_image
     if d.shape.poem or style.fmt == "poem" or topic.intent == "poem":
         return writers.poem(d)
     if style.fmt == "bullets" and not d.shape.paragraphs:
@@ -559,7 +596,8 @@ def _markdown(
 ) -> str:
     d = _draft(req, topic, style, shape, variation)
     body = _body(req, topic, style, d)
-    memory = None if counting_answer(req) else memory_line(req, d.rotation)
+    answered = counting_answer(req) or earlier_image(req)
+    memory = None if answered else memory_line(req, d.rotation)
     opener = _opener(style, in_character=topic.intent not in ("greeting", "thanks"))
     lead = [b for b in (opener, *_attachment_lines(req), memory) if b]
     if "IMAGE" in [str(m).upper() for m in req.config.get("responseModalities") or []]:

@@ -250,3 +250,20 @@ def test_replies_vary_by_default_and_repeat_under_a_seed(client: genai.Client) -
     }
 
     assert len(default) > 1 and len(seeded) == 1
+
+
+def test_a_follow_up_about_an_earlier_image_describes_that_image(client: genai.Client) -> None:
+    import io
+
+    import PIL.Image
+
+    buffer = io.BytesIO()
+    PIL.Image.new("RGB", (120, 80), (20, 60, 200)).save(buffer, format="PNG")
+    image = types.Part.from_bytes(data=buffer.getvalue(), mime_type="image/png")
+    chat = client.chats.create(model=MODEL)
+    chat.send_message(["Tell me about this instrument", image])
+
+    text = chat.send_message("What colour is it?").text
+
+    assert text.startswith("Looking again at the image you shared earlier")
+    assert "landscape-format" in text and "Its main colour is **blue**" in text
