@@ -1,8 +1,9 @@
 """Attachments (inline blobs and uploaded files): decode and describe them for the reply.
 
 Images are opened with Pillow so the reply can state their real format, size and look.
-PDFs are counted in pages (their ``/Type /Page`` objects), WAV audio and MP4/QuickTime
-video are timed from their headers, and plain text is quoted by its first words; anything
+PDFs are counted in pages (their ``/Type /Page`` objects), audio and video are timed from
+their headers (WAV, MP3, Ogg Vorbis/Opus, FLAC, WebM/Matroska, MP4/QuickTime: see
+:func:`media_duration`), and plain text is quoted by its first words; anything
 else is acknowledged by type and size. :meth:`Attachment.tokens` charges them as the Gemini
 docs state: 258 tokens per image and per PDF page, 32 per second of audio, 263 per second
 of video, and text files by their text.
@@ -191,13 +192,9 @@ def describe(mime_type: str, raw: bytes, file_name: str | None = None) -> Attach
         if kind == "pdf":
             pages = len(_PAGE_RE.findall(raw)) if raw.lstrip()[:5] == b"%PDF-" else 0
             return Attachment(mime_type, len(raw), pdf_pages=pages or None, file_name=file_name)
-        if kind == "audio":
+        if kind in ("audio", "video"):
             return Attachment(
-                mime_type, len(raw), duration_s=wav_duration(raw), file_name=file_name
-            )
-        if kind == "video":
-            return Attachment(
-                mime_type, len(raw), duration_s=mp4_duration(raw), file_name=file_name
+                mime_type, len(raw), duration_s=media_duration(raw), file_name=file_name
             )
         if kind == "text":
             text = raw.decode("utf-8", "replace")
@@ -252,6 +249,236 @@ def mp4_duration(raw: bytes) -> float | None:
     except (struct.error, IndexError):
         return None
     return duration / timescale if timescale else None
+
+
+def media_duration(raw: bytes) -> float | None:
+    """Seconds of an audio or video file recognised by its first bytes (whatever its MIME
+    type says), or None when the format is unknown or the header is truncated or corrupt.
+    Only headers are read (pure Python); it never raises."""
+    try:
+        head = raw[:12]
+        if head[:4] == b"RIFF":
+            return wav_duration(raw)
+        if head[:4] == b"fLaC":
+            return flac_duration(raw)
+        if head[:4] == b"OggS":
+            return ogg_duration(raw)
+        if head[:4] == b"\x1a\x45\xdf\xa3":
+            return matroska_duration(raw)
+        if head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free"):
+            return mp4_duration(raw)
+        if head[:3] == b"ID3" and raw[_id3_end(raw) : _id3_end(raw) + 4] == b"fLaC":
+            return flac_duration(raw[_id3_end(raw) :])
+        if head[:3] != b"ID3" and (found := mp4_duration(raw)) is not None:
+            return found
+        return mp3_duration(raw)
+    except (IndexError, ValueError, struct.error, OverflowError, ZeroDivisionError):
+        return None
+
+
+def flac_duration(raw: bytes) -> float | None:
+    """Seconds of a FLAC stream: STREAMINFO's total samples / sample rate, or None."""
+    if raw[:4] != b"fLaC" or len(raw) < 8 + 34 or raw[4] & 0x7F != 0:
+        return None
+    bits = int.from_bytes(raw[8 + 10 : 8 + 18], "big")
+    rate, samples = bits >> 44, bits & ((1 << 36) - 1)
+    return samples / rate if rate and samples else None
+
+
+# -- MP3 ---------------------------------------------------------------------------------
+
+_MP3_BITRATES = {  # kbit/s by bitrate index, MPEG-1 and MPEG-2/2.5 Layer III
+    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+_MP3_SCAN = 64 * 1024
+
+
+@dataclass(frozen=True)
+class _Mp3Frame:
+    mpeg1: bool
+    bitrate: int
+    rate: int
+    length: int
+    mono: bool
+
+    @property
+    def samples(self) -> int:
+        return 1152 if self.mpeg1 else 576
+
+
+def _mp3_frame(raw: bytes, at: int) -> _Mp3Frame | None:
+    """The Layer III frame header at ``at``, or None."""
+    if at + 4 > len(raw) or raw[at] != 0xFF or raw[at + 1] & 0xE0 != 0xE0:
+        return None
+    version, layer = (raw[at + 1] >> 3) & 3, (raw[at + 1] >> 1) & 3
+    index, rate_index = raw[at + 2] >> 4, (raw[at + 2] >> 2) & 3
+    if version == 1 or layer != 1 or index in (0, 15) or rate_index == 3:
+        return None
+    mpeg1 = version == 3
+    bitrate = _MP3_BITRATES[1 if mpeg1 else 2][index] * 1000
+    rate = _MP3_RATES[version][rate_index]
+    padding = (raw[at + 2] >> 1) & 1
+    length = (144 if mpeg1 else 72) * bitrate // rate + padding
+    return _Mp3Frame(mpeg1, bitrate, rate, length, raw[at + 3] >> 6 == 3)
+
+
+def _id3_end(raw: bytes) -> int:
+    """Where the audio starts after a leading ID3v2 tag (0 without one)."""
+    if raw[:3] != b"ID3" or len(raw) < 10:
+        return 0
+    size = 0
+    for byte in raw[6:10]:
+        size = (size << 7) | (byte & 0x7F)
+    return 10 + size + (10 if raw[5] & 0x10 else 0)
+
+
+def mp3_duration(raw: bytes) -> float | None:
+    """Seconds of an MPEG audio Layer III file, or None.
+
+    The first whole frame whose successor is a frame too (or that ends the data) is taken; a
+    Xing/Info header in it gives the frame count (VBR), else the file is timed as CBR from
+    its size. A trailing ID3v1 tag is not counted.
+    """
+    start = _id3_end(raw)
+    first = None
+    at = start - 1
+    while (at := raw.find(b"\xff", at + 1, start + _MP3_SCAN)) >= 0:
+        frame = _mp3_frame(raw, at)
+        if frame is None:
+            continue
+        after = at + frame.length
+        if after > len(raw) or (after + 4 <= len(raw) and _mp3_frame(raw, after) is None):
+            continue
+        first = (at, frame)
+        break
+    if first is None:
+        return None
+    at, frame = first
+    side = (17 if frame.mono else 32) if frame.mpeg1 else (9 if frame.mono else 17)
+    tag = at + 4 + side
+    if raw[tag : tag + 4] in (b"Xing", b"Info") and len(raw) >= tag + 12:
+        flags = int.from_bytes(raw[tag + 4 : tag + 8], "big")
+        if flags & 1:
+            frames = int.from_bytes(raw[tag + 8 : tag + 12], "big")
+            if frames:
+                return frames * frame.samples / frame.rate
+    end = len(raw) - (128 if raw[-128:-125] == b"TAG" else 0)
+    return max(0, end - at) * 8 / frame.bitrate if end > at else None
+
+
+# -- Ogg ---------------------------------------------------------------------------------
+
+_OGG_CRC = []
+for _byte in range(256):
+    _reg = _byte << 24
+    for _ in range(8):
+        _reg = ((_reg << 1) ^ 0x04C11DB7) if _reg & 0x80000000 else _reg << 1
+    _OGG_CRC.append(_reg & 0xFFFFFFFF)
+
+
+def _ogg_crc(page: bytes) -> int:
+    crc = 0
+    for byte in page:
+        crc = ((crc << 8) & 0xFFFFFFFF) ^ _OGG_CRC[(crc >> 24) ^ byte]
+    return crc
+
+
+def _ogg_page(raw: bytes, at: int) -> tuple[int, int, bytes] | None:
+    """``(granule, serial, body)`` of the complete, CRC-checked Ogg page at ``at``."""
+    if raw[at : at + 4] != b"OggS" or at + 27 > len(raw) or raw[at + 4] != 0:
+        return None
+    segments = raw[at + 26]
+    table = raw[at + 27 : at + 27 + segments]
+    end = at + 27 + segments + sum(table)
+    if len(table) < segments or end > len(raw):
+        return None
+    page = raw[at:end]
+    if _ogg_crc(page[:22] + b"\0\0\0\0" + page[26:]) != struct.unpack("<I", page[22:26])[0]:
+        return None
+    granule, serial = struct.unpack("<qI", page[6:18])
+    return granule, serial, page[27 + segments :]
+
+
+def ogg_duration(raw: bytes) -> float | None:
+    """Seconds of an Ogg Vorbis or Opus stream: the last page's granule position over the
+    sample rate of the identification header (Opus: 48 kHz, less the pre-skip), or None."""
+    first = _ogg_page(raw, 0)
+    if first is None:
+        return None
+    _, serial, body = first
+    if body[:7] == b"\x01vorbis" and len(body) >= 16:
+        rate, skip = struct.unpack("<I", body[12:16])[0], 0
+    elif body[:8] == b"OpusHead" and len(body) >= 19:
+        rate, skip = 48000, struct.unpack("<H", body[10:12])[0]
+    else:
+        return None
+    at = len(raw)
+    while (at := raw.rfind(b"OggS", 0, at)) > 0:
+        page = _ogg_page(raw, at)
+        if page is not None and page[1] == serial and page[0] >= 0:
+            samples = page[0] - skip
+            return samples / rate if rate and samples > 0 else None
+    return None
+
+
+# -- Matroska / WebM -----------------------------------------------------------------------
+
+_EBML_SEGMENT, _EBML_INFO = 0x18538067, 0x1549A966
+_EBML_TIMECODE_SCALE, _EBML_DURATION, _EBML_CLUSTER = 0x2AD7B1, 0x4489, 0x1F43B675
+
+
+def _vint(raw: bytes, at: int, keep_marker: bool) -> tuple[int, int, bool]:
+    """``(value, next offset, unknown size)`` of the EBML variable-size integer at ``at``."""
+    first = raw[at]
+    width = 8 - first.bit_length() + 1
+    if first == 0 or width > 8 or at + width > len(raw):
+        raise ValueError("bad EBML integer")
+    value = int.from_bytes(raw[at : at + width], "big")
+    if not keep_marker:
+        value &= (1 << (7 * width)) - 1
+    unknown = not keep_marker and value == (1 << (7 * width)) - 1
+    return value, at + width, unknown
+
+
+def _ebml_children(raw: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    """``(id, data start, data end)`` of the elements between ``start`` and ``end``; stops
+    at a Cluster or an element of unknown size other than a Segment."""
+    found = []
+    at = start
+    while at < end:
+        element, at, _ = _vint(raw, at, keep_marker=True)
+        size, at, unknown = _vint(raw, at, keep_marker=False)
+        stop = end if unknown else min(end, at + size)
+        found.append((element, at, stop))
+        if element == _EBML_CLUSTER or (unknown and element != _EBML_SEGMENT):
+            break
+        at = stop
+    return found
+
+
+def matroska_duration(raw: bytes) -> float | None:
+    """Seconds of a WebM / Matroska file: Segment → Info → Duration × TimecodeScale."""
+    if raw[:4] != b"\x1a\x45\xdf\xa3":
+        return None
+    for element, start, end in _ebml_children(raw, 0, len(raw)):
+        if element != _EBML_SEGMENT:
+            continue
+        for child, c_start, c_end in _ebml_children(raw, start, end):
+            if child != _EBML_INFO:
+                continue
+            scale, duration = 1_000_000, None
+            for field, f_start, f_end in _ebml_children(raw, c_start, c_end):
+                data = raw[f_start:f_end]
+                if field == _EBML_TIMECODE_SCALE and data:
+                    scale = int.from_bytes(data, "big")
+                elif field == _EBML_DURATION and len(data) in (4, 8):
+                    duration = struct.unpack(">f" if len(data) == 4 else ">d", data)[0]
+            if duration is None or not math.isfinite(duration) or duration <= 0:
+                return None
+            return duration * scale / 1e9
+    return None
 
 
 def _duration_words(seconds: float) -> str:
