@@ -90,6 +90,13 @@ class ModelSpec:
         """The resource name, ``models/<id>``."""
         return f"models/{self.id}"
 
+    @property
+    def requires_thought_signatures(self) -> bool:
+        """True for Gemini 3 models: the first ``functionCall`` part of each step of the
+        current turn must come back with its ``thoughtSignature`` (2.5 models do not check).
+        """
+        return self.served_id.startswith("gemini-3")
+
     def supports(self, method: str) -> bool:
         """True if ``method`` (e.g. "generateContent") is in supportedGenerationMethods."""
         # Streaming is the same method as far as the catalogue is concerned.

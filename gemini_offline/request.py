@@ -19,7 +19,7 @@ from .errors import ApiError, Violations, invalid_argument
 from .faults import DIRECTIVE_RE, Directives, parse_directives
 from .media import Attachment, decode_base64, describe
 from .models import ModelSpec
-from .tokens import modality_for_mime
+from .tokens import TOOLS_KEY, count_tools, modality_for_mime
 from .tools import ToolSet, parse_tools
 
 HARM_CATEGORIES = frozenset(
@@ -63,6 +63,14 @@ FORCED_FC_JSON_MESSAGE = (
     "is unsupported"
 )
 MULTIPLE_CANDIDATES_MESSAGE = "Multiple candidates is not enabled for this model"
+#: The real API's 400 for a Gemini 3 function call sent back without its signature, as
+#: reported against it (name as ``default_api:<name>``, position the 1-based content index).
+MISSING_SIGNATURE_MESSAGE = (
+    "Function call is missing a thought_signature in functionCall parts. This is required "
+    "for tools to work correctly, and missing thought_signature may lead to degraded model "
+    "performance. Additional data, function call `default_api:{name}` , position {position}. "
+    "Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details."
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +104,8 @@ class GenerateRequest:
     previous_prompt: str | None = None
     #: Attachments of the last user turn, in order.
     attachments: list[Attachment] = field(default_factory=list)
-    #: ``id(blob) -> (modality, tokens)`` of every described blob (see decode_attachments).
+    #: ``id(blob) -> (modality, tokens)`` of every described blob (see decode_attachments),
+    #: and the function declarations' share under :data:`.tokens.TOOLS_KEY`.
     blob_tokens: dict[int, tuple[str, int]] = field(default_factory=dict)
     thinking: Thinking = Thinking()
     tools: ToolSet = field(default_factory=ToolSet)
@@ -209,6 +218,7 @@ def parse_generate_request(
     violations.raise_if_any()
     _check_model_features(body, config, model)
     _check_modalities(config, model)
+    _check_thought_signatures(contents, model)
     if model.image is not None:
         _check_image_request(config, contents, model, violations)
         violations.raise_if_any()
@@ -220,6 +230,9 @@ def parse_generate_request(
     if len(user_indexes) >= 2:
         previous = DIRECTIVE_RE.sub("", text_of(contents[user_indexes[-2]])).strip()
     blob_tokens: dict[int, tuple[str, int]] = {}
+    tool_tokens = count_tools(body.get("tools"))
+    if tool_tokens:
+        blob_tokens[TOOLS_KEY] = ("TEXT", tool_tokens)
     question = prompt
     if not question:
         for content in reversed(contents):
@@ -501,6 +514,34 @@ def _check_model_features(
     if not model.multiple_candidates and isinstance(count, (int, float)) and count > 1:
         # As reported against the real image models: a plain message, no details.
         raise invalid_argument(MULTIPLE_CANDIDATES_MESSAGE)
+
+
+def _check_thought_signatures(contents: list[dict[str, Any]], model: ModelSpec) -> None:
+    """Gemini 3's rule: in the current turn (everything after the last user content that is
+    not only ``functionResponse`` parts), each model step's first ``functionCall`` part
+    carries a ``thoughtSignature``. Any non-empty signature passes, so the documented dummy
+    signatures (``skip_thought_signature_validator``, ``context_engineering_is_the_way_to_go``)
+    do too; earlier turns are not checked."""
+    if not model.requires_thought_signatures:
+        return
+    start = 0
+    for ci, content in enumerate(contents):
+        parts = [p for p in content.get("parts") or [] if isinstance(p, Mapping)]
+        if content.get("role", "user") == "user" and any(
+            "functionResponse" not in p for p in parts
+        ):
+            start = ci
+    for ci in range(start + 1, len(contents)):
+        content = contents[ci]
+        if content.get("role") != "model":
+            continue
+        calls = [
+            p for p in content.get("parts") or [] if isinstance(p, Mapping) and "functionCall" in p
+        ]
+        if calls and not calls[0].get("thoughtSignature"):
+            call = calls[0]["functionCall"]
+            name = call.get("name", "") if isinstance(call, Mapping) else ""
+            raise invalid_argument(MISSING_SIGNATURE_MESSAGE.format(name=name, position=ci + 1))
 
 
 def _check_safety(settings: Any, v: Violations) -> None:

@@ -5,6 +5,8 @@ in: a token is a run of word characters or a single punctuation mark. A blob (in
 uploaded file) costs what :meth:`.media.Attachment.tokens` says when the request parser
 described it (258 per PDF page, 32 per second of audio, 263 per second of video, a text
 file its text), else a flat 258 tokens, the figure Gemini uses for a small image.
+Function declarations count too, as the real API counts them in ``promptTokenCount``: by
+their JSON (:func:`count_tools`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
 #: Tokens charged for each inline or file blob, whatever its size.
 BLOB_TOKENS = 258
+#: The ``blob_tokens`` key (never an ``id()``) under which a request's function
+#: declarations are charged: ``blob_tokens[TOOLS_KEY] = ("TEXT", count_tools(tools))``.
+TOOLS_KEY = 0
 
 
 def tokenize(text: str) -> list[str]:
@@ -44,6 +49,19 @@ def truncate_to_tokens(text: str, limit: int) -> str:
             end = match.end()
             break
     return text if end is None else text[:end]
+
+
+def count_tools(tools: Any) -> int:
+    """Tokens of a request's ``tools[].functionDeclarations`` (camelCase), counted in their
+    compact, key-sorted JSON so the figure does not depend on how the client ordered them."""
+    if not isinstance(tools, list):
+        return 0
+    total = 0
+    for tool in tools:
+        declarations = tool.get("functionDeclarations") if isinstance(tool, Mapping) else None
+        if isinstance(declarations, list) and declarations:
+            total += count_tokens(json.dumps(declarations, sort_keys=True, separators=(",", ":")))
+    return total
 
 
 def modality_for_mime(mime_type: str) -> str:
@@ -92,9 +110,13 @@ def count_prompt(
 ) -> dict[str, int]:
     """Prompt tokens per modality for normalised ``contents`` plus the system instruction.
 
-    TEXT always comes first (even at 0) so the details list has a stable shape.
+    TEXT always comes first (even at 0) so the details list has a stable shape. The tool
+    declarations' share, when ``blob_tokens`` holds it under :data:`TOOLS_KEY`, is added.
     """
     totals: dict[str, int] = {"TEXT": 0}
+    if blob_tokens and TOOLS_KEY in blob_tokens:
+        modality, tokens = blob_tokens[TOOLS_KEY]
+        totals[modality] = totals.get(modality, 0) + tokens
     if system_instruction:
         count_parts(system_instruction.get("parts") or [], totals, blob_tokens)
     for content in contents:
