@@ -363,6 +363,28 @@ def image_follow_up(req: GenerateRequest) -> list[str] | None:
     return [" ".join(lines)]
 
 
+_POINTS_AT_IMAGE_RE = re.compile(
+    r"\b(?:this|these|that|the (?:image|picture|photo|drawing|chart)|in (?:it|the image))\b",
+    re.IGNORECASE,
+)
+
+
+def image_question(req: GenerateRequest, topic: Topic) -> list[str] | None:
+    """An answer about the attached image when the prompt points at it ("Tell me about
+    this instrument"): what can be read from it offline, and what a real model adds."""
+    images = [a for a in req.attachments if a.is_image]
+    if not images or not _POINTS_AT_IMAGE_RE.search(req.prompt):
+        return None
+    subject = topic.phrase if not topic.phrase.startswith("your ") else "what it shows"
+    return [
+        f"**About {subject}**",
+        "That is as much as this offline demo can tell: it reads an image's size, shape and "
+        f"colours, but cannot recognise {subject} in it.",
+        "With a Gemini API key, the model looks at the image itself and answers about "
+        f"{subject}: what it is, how it is used and anything notable in the picture.",
+    ]
+
+
 def _follow_up_topic(req: GenerateRequest, topic: Topic) -> Topic:
     """``topic``, or the earlier question's when this turn only points back at it."""
     if not _POINTING_RE.match(topic.phrase.strip()):
@@ -562,7 +584,7 @@ def _draft(
 def _body(req: GenerateRequest, topic: Topic, style: Style, d: writers.Draft) -> list[str]:
     if (counted := counting_answer(req)) is not None:
         return [counted]
-    if (about_image := image_follow_up(req)) is not None:
+    if (about_image := image_follow_up(req) or image_question(req, topic)) is not None:
         return about_image
     if d.shape.poem or style.fmt == "poem" or topic.intent == "poem":
         return writers.poem(d)

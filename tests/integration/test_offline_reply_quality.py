@@ -237,7 +237,9 @@ def test_an_attached_image_is_referred_to(client: genai.Client) -> None:
         model=MODEL, contents=["Tell me about this instrument", image]
     )
 
-    assert "attached image" in reply.text and "instrument" in reply.text
+    assert "attached image" in reply.text and "**About this instrument**" in reply.text
+    assert "It is a landscape-format picture dominated by orange tones." in reply.text
+    assert grammar_smells(reply.text, "Tell me about this instrument") == []
 
 
 def test_replies_vary_by_default_and_repeat_under_a_seed(client: genai.Client) -> None:
