@@ -54,7 +54,7 @@ from .recording import SECRET_HEADERS, RecordedRequest, RequestLog, key_hint
 from .request import FileResolver, decode_attachments, parse_generate_request
 from .responses import plan_reply
 from .threaded import BadFraming, ServedInThread, TrackingHTTPServer
-from .tokens import count_prompt, modality_details
+from .tokens import TOOLS_KEY, count_prompt, count_tools, modality_details
 from .wire_fields import check_known_fields
 
 logger = logging.getLogger("gemini_offline")
@@ -696,6 +696,9 @@ def _count_tokens(body: dict[str, Any], resolve_file: FileResolver) -> dict[str,
         raise invalid_argument("* CountTokensRequest.contents: must be a list of Content objects")
     system = source.get("systemInstruction") if isinstance(inner, dict) else None
     blob_tokens: dict[int, tuple[str, int]] = {}
+    tool_tokens = count_tools(source.get("tools")) if isinstance(inner, dict) else 0
+    if tool_tokens:  # the function declarations are part of the prompt, as in generateContent
+        blob_tokens[TOOLS_KEY] = ("TEXT", tool_tokens)
     decode_attachments(contents, resolve_file=resolve_file, blob_tokens=blob_tokens)
     totals = count_prompt(contents, system, blob_tokens)
     return {"totalTokens": sum(totals.values()), "promptTokensDetails": modality_details(totals)}

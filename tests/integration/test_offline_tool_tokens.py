@@ -90,3 +90,27 @@ def test_a_stream_reports_the_same_prompt_count(client: genai.Client) -> None:
 
     assert chunks[-1].usage_metadata.prompt_token_count == prompt_tokens(client, WEATHER)
     assert prompt_tokens(client, WEATHER) > prompt_tokens(client)
+
+
+def test_count_tokens_of_a_generate_request_with_tools_counts_the_declarations(
+    client: genai.Client, srv: OfflineServer
+) -> None:
+    from tests.integration.helpers import raw_call
+
+    declarations = [WEATHER.model_dump(mode="json", exclude_none=True, by_alias=True)]
+    inner = {
+        "model": f"models/{MODEL}",
+        "contents": [{"role": "user", "parts": [{"text": PROMPT}]}],
+    }
+    path = f"/v1beta/models/{MODEL}:countTokens"
+
+    _, bare = raw_call(srv, path, {"generateContentRequest": inner})
+    status, with_tools = raw_call(
+        srv,
+        path,
+        {"generateContentRequest": {**inner, "tools": [{"functionDeclarations": declarations}]}},
+    )
+    generated = client.models.generate_content(model=MODEL, contents=PROMPT, config=config(WEATHER))
+
+    assert status == 200 and with_tools["totalTokens"] > bare["totalTokens"]
+    assert with_tools["totalTokens"] == generated.usage_metadata.prompt_token_count
