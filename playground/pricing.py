@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.errors import BadInput
+from playground.reply import Usage
 
 DEFAULT_FILE = Path(__file__).with_name("pricing.toml")
 #: Looked for (in this order) for rows that replace the defaults.
@@ -220,3 +221,14 @@ def load_prices(env: Mapping[str, str] | None = None, cwd: Path | None = None) -
     if named or override.exists():
         table = merged(table, read_table(override))
     return table
+
+
+def use_of(usage: Usage) -> TokenUse:
+    """The priced figures of a reply's usage."""
+    return TokenUse(
+        prompt=usage.prompt_tokens,
+        output=usage.output_tokens,
+        thoughts=usage.thought_tokens,
+        cached=usage.cached_tokens,
+        tool_prompt=usage.tool_prompt_tokens,
+    )

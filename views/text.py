@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.cost import cost_text
 from components.errors import show_error
 from components.prompt import refresh_uploads
 from components.reply import render_reply
@@ -9,7 +10,7 @@ from components.run import checked_request, keep_text_reply, prompt_row
 from components.session import connected
 from components.waiting import resume, retry_notices, wait_for
 from playground.errors import PlaygroundError
-from playground.state import TEXT_ERROR, TEXT_REPLY, TEXT_REPLY_JSON
+from playground.state import SETTINGS, TEXT_ERROR, TEXT_REPLY, TEXT_REPLY_JSON
 
 st.title("Text", anchor=False)
 st.caption(
@@ -42,4 +43,6 @@ if st.session_state.get(TEXT_REPLY):
     st.divider()
     if st.session_state.get(TEXT_ERROR):
         st.caption("Previous reply")
-    render_reply(st.session_state[TEXT_REPLY], as_json=st.session_state.get(TEXT_REPLY_JSON))
+    reply = st.session_state[TEXT_REPLY]
+    render_reply(reply, as_json=st.session_state.get(TEXT_REPLY_JSON))
+    st.caption(cost_text(reply, st.session_state[SETTINGS].model))

@@ -1,0 +1,51 @@
+"""What a run costs, next to its usage: "$0.00012", "would cost $0.00012" in the offline
+demo (and when replaying a recording), "no price known" for a model without a price."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.session import connected
+from playground.errors import BadInput
+from playground.pricing import Cost, PriceTable, describe, load_prices, use_of
+from playground.reply import Reply
+
+
+@st.cache_resource(show_spinner=False)
+def price_table() -> PriceTable | BadInput:
+    """The price table, read once per process; a broken override file is kept as its
+    message (shown where a cost would be) instead of failing every page."""
+    try:
+        return load_prices()
+    except BadInput as problem:
+        return problem
+
+
+def priced_offline() -> bool:
+    """True when no run is billed: the offline demo, or a replayed recording."""
+    return connected().plan.mode in ("offline", "replay")
+
+
+def cost_of(reply: Reply, model: str) -> Cost | None:
+    table = price_table()
+    if isinstance(table, BadInput):
+        return None
+    # The model asked for is what is billed; the served version helps for unlisted aliases.
+    priced = model if table.price_of(model) else (reply.model_version or model)
+    return table.cost(priced, use_of(reply.usage))
+
+
+def cost_text(reply: Reply, model: str) -> str:
+    """``Cost: $0.00012`` (or ``would cost …``, ``no price known``) for one reply."""
+    table = price_table()
+    if isinstance(table, BadInput):
+        return f"Cost: no price known ({table.message})"
+    return f"Cost: {describe(cost_of(reply, model), offline=priced_offline())}"
+
+
+def total_text(costs: list[Cost | None]) -> str:
+    """The cumulative cost of several runs; ``no price known`` if any run has none."""
+    if not costs or any(c is None for c in costs):
+        return describe(None, offline=False)
+    total = sum((c for c in costs if c is not None), Cost())
+    return describe(total, offline=priced_offline())

@@ -1,0 +1,52 @@
+"""AppTest: the cost of a run, next to its usage — "would cost" in the offline demo, the
+figure the price table gives for the usage the server reported, and a clear line when the
+deployer's pricing file is broken."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from components.cost import price_table
+from playground.pricing import load_prices, money, use_of
+from playground.state import TEXT_REPLY
+
+
+@pytest.fixture(autouse=True)
+def _fresh_prices():
+    price_table.clear()
+    yield
+    price_table.clear()
+
+
+def _run_text(app, prompt: str = "How does AI work?"):
+    app.text_area(key="text.prompt").input(prompt)
+    app.button(key="text.run").click().run()
+    assert not app.exception, app.exception
+    return [c.value for c in app.main.caption]
+
+
+def test_a_text_run_shows_what_it_would_cost_from_the_usage_the_server_reported(app, offline):
+    captions = _run_text(app)
+
+    reply = app.session_state[TEXT_REPLY]  # the usage exactly as the server reported it
+    assert reply.usage.prompt_tokens > 0 and reply.usage.output_tokens > 0
+    expected = load_prices().cost("gemini-2.5-flash", use_of(reply.usage))
+    assert expected is not None and expected.total > 0
+    assert f"Cost: would cost {money(expected.total)}" in captions
+
+
+def test_a_broken_pricing_file_is_named_where_the_cost_would_be(
+    app, offline, tmp_path, monkeypatch
+):
+    broken = tmp_path / "prices.toml"
+    broken.write_text("version = 1\n[models.x\n", encoding="utf-8")
+    monkeypatch.setenv("PLAYGROUND_PRICING_FILE", str(broken))
+
+    captions = _run_text(app)
+
+    line = next(c for c in captions if c.startswith("Cost:"))
+    assert re.match(
+        r"Cost: no price known \(The pricing file .*prices\.toml is not valid TOML", line
+    )
