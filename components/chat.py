@@ -102,12 +102,13 @@ def send(link: Connected, user_turn: Turn) -> None:
 
 
 def submit_message(link: Connected, text: str, files: Sequence) -> None:
-    """A new message from the chat input: check its images, add it, stream the answer."""
-    from playground.media import check_image
+    """A new message from the chat input: check its files (images, documents, audio,
+    video; large ones through the Files API), add it, stream the answer."""
+    from components.prompt import message_parts
 
     try:
-        images = [check_image(file.name, file.getvalue()).to_part() for file in files]
-    except BadInput as problem:
+        images = message_parts(files)
+    except PlaygroundError as problem:  # a refused file, or a failed upload
         st.session_state[CHAT_NOTICE] = (problem, text)
         return
     content = turns_logic.new_message(text, images)

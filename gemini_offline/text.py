@@ -364,9 +364,26 @@ def image_follow_up(req: GenerateRequest) -> list[str] | None:
 
 
 _POINTS_AT_IMAGE_RE = re.compile(
-    r"\b(?:this|these|that|the (?:image|picture|photo|drawing|chart)|in (?:it|the image))\b",
+    r"\b(?:this|these|that|attached|the (?:image|picture|photo|drawing|chart|file|document|"
+    r"pdf|report|recording|audio|video|clip)|in (?:it|the image))\b",
     re.IGNORECASE,
 )
+
+
+def file_question(req: GenerateRequest, topic: Topic) -> list[str] | None:
+    """An answer about attached documents, audio or video when the prompt points at them
+    ("Summarise this report"): what the offline demo read, and what a real model adds."""
+    files = [a for a in req.attachments if not a.is_image]
+    if not files or not _POINTS_AT_IMAGE_RE.search(req.prompt):
+        return None
+    subject = topic.phrase if not topic.phrase.startswith("your ") else "your file"
+    return [
+        f"**About {subject}**",
+        "That is what this offline demo can read from the file itself: its kind, its size, "
+        "its length, and the opening of a plain-text file.",
+        f"With a Gemini API key, the model reads the whole file and answers about {subject} "
+        "directly: a summary, the key points, or any question you ask about it.",
+    ]
 
 
 def image_question(req: GenerateRequest, topic: Topic) -> list[str] | None:
@@ -584,8 +601,9 @@ def _draft(
 def _body(req: GenerateRequest, topic: Topic, style: Style, d: writers.Draft) -> list[str]:
     if (counted := counting_answer(req)) is not None:
         return [counted]
-    if (about_image := image_follow_up(req) or image_question(req, topic)) is not None:
-        return about_image
+    about_media = image_follow_up(req) or image_question(req, topic) or file_question(req, topic)
+    if about_media is not None:
+        return about_media
     if d.shape.poem or style.fmt == "poem" or topic.intent == "poem":
         return writers.poem(d)
     if style.fmt == "bullets" and not d.shape.paragraphs:

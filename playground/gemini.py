@@ -193,7 +193,7 @@ class Gemini:
     def timed(self, config: C) -> C:
         """`config` with this session's request timeout (not sent: the SDK applies it)."""
         if self.request_timeout_s is None:
-            return config
+            return config.model_copy()  # the SDK's chat writes headers into what it is given
         options = types.HttpOptions(timeout=max(1, int(self.request_timeout_s * 1000)))
         return config.model_copy(update={"http_options": options})
 

@@ -15,7 +15,7 @@ from components.chat import (
 )
 from components.errors import show_error
 from components.library import share_conversation_button
-from components.prompt import IMAGE_TYPES
+from components.prompt import ATTACHMENT_TYPES
 from components.session import connected, run_blockers
 from playground.errors import PlaygroundError
 from playground.state import CHAT_NOTICE, CHAT_SYSTEM_INSTRUCTION, SETTINGS
@@ -49,10 +49,10 @@ render_retry(link)
 render_notice()
 
 message = st.chat_input(
-    "Message Gemini (attach images with the clip)",
+    "Message Gemini (attach files with the clip)",
     key="chat.input",
     accept_file="multiple",
-    file_type=IMAGE_TYPES,
+    file_type=ATTACHMENT_TYPES,
     submit_mode="stop",
 )
 if message is not None:

@@ -296,6 +296,20 @@ def test_an_image_attachment_reaches_the_server(chat, offline):
     assert chat.chat_message[0].image
 
 
+def test_a_pdf_attachment_reaches_the_server_as_a_pdf(chat, offline):
+    from tests.app.test_documents import pdf
+
+    chat.chat_input(key="chat.input").upload("report.pdf", pdf(2), "application/pdf").set_value(
+        "Summarise this report"
+    ).run()
+
+    assert not chat.exception, chat.exception
+    parts = sent_contents(offline)[-1]["parts"]
+    blobs = [p.get("inlineData") or p.get("inline_data") for p in parts]
+    assert [b.get("mimeType") or b.get("mime_type") for b in blobs if b] == ["application/pdf"]
+    assert "a 2-page PDF document" in messages(chat)[-1][1]  # the offline model read it
+
+
 def test_a_bad_attachment_keeps_the_typed_text(chat, offline):
     chat.chat_input(key="chat.input").upload("notes.png", b"plain text", "image/png").set_value(
         "Please look at this"
