@@ -14,6 +14,7 @@ import streamlit as st
 
 from components.code import get_code
 from components.connection import Connected, token_count
+from components.cost import chat_total_text, turn_cost_text
 from components.errors import show_error
 from components.library import record_run
 from components.reply import (
@@ -249,7 +250,10 @@ def render_turn(turn: Turn, is_last: bool) -> str | None:
             st.code(turns_logic.copy_text(turn), language=None, wrap_lines=True)
             st.caption("Use the copy icon at the top right of the box.")
         cols = st.columns([8, 1], vertical_alignment="center")
-        cols[0].caption(unfetch_images(turns_logic.stats_line(turn)))  # may come from a file
+        line = unfetch_images(turns_logic.stats_line(turn))  # may come from a file
+        if turn.stats is not None:
+            line += f" · {turn_cost_text(turn.stats, chat_settings().model)}"
+        cols[0].caption(line)
         return cols[1].menu_button(
             "",
             turns_logic.menu_options(turn, is_last),
@@ -490,7 +494,8 @@ def render_context(link: Connected, input_limit: int | None) -> None:
         st.caption("Context: — tokens")
         return
     limit_text = f" of {input_limit:,}" if input_limit else ""
-    st.caption(f":material/data_usage: Context: {tokens:,}{limit_text} tokens")
+    spent = chat_total_text([t.stats for t in chat.turns if t.stats is not None], model)
+    st.caption(f":material/data_usage: Context: {tokens:,}{limit_text} tokens · {spent}")
     warning = turns_logic.context_warning(tokens, input_limit)
     if warning:
         st.warning(warning, icon=":material/warning:")

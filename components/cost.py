@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components.session import connected
+from playground.conversation import TurnStats
 from playground.errors import BadInput
-from playground.pricing import Cost, PriceTable, describe, load_prices, use_of
+from playground.pricing import Cost, PriceTable, TokenUse, describe, load_prices, use_of
 from playground.reply import Reply
 
 
@@ -49,3 +50,25 @@ def total_text(costs: list[Cost | None]) -> str:
         return describe(None, offline=False)
     total = sum((c for c in costs if c is not None), Cost())
     return describe(total, offline=priced_offline())
+
+
+def turn_cost(stats: TurnStats, model: str) -> Cost | None:
+    """What one chat reply cost, from the figures kept with the turn."""
+    table = price_table()
+    if isinstance(table, BadInput):
+        return None
+    served = stats.model_version or model
+    priced = served if table.price_of(served) else model
+    use = TokenUse(
+        prompt=stats.prompt_tokens, output=stats.output_tokens, thoughts=stats.thought_tokens
+    )
+    return table.cost(priced, use)
+
+
+def turn_cost_text(stats: TurnStats, model: str) -> str:
+    return describe(turn_cost(stats, model), offline=priced_offline())
+
+
+def chat_total_text(stats: list[TurnStats], model: str) -> str:
+    """``chat so far: $…`` over every reply of a conversation."""
+    return f"chat so far: {total_text([turn_cost(s, model) for s in stats])}"

@@ -76,7 +76,9 @@ def test_three_turns_and_the_third_request_carries_the_full_history(chat, offlin
     captions = [c.value for c in chat.chat_message[-1].caption]
     assert len(captions) == 1, captions
     figures = re.fullmatch(
-        r"([\d,]+) output tokens · ([\d,]+) thought tokens · (\d+\.\d\d) s · STOP", captions[0]
+        r"([\d,]+) output tokens · ([\d,]+) thought tokens · (\d+\.\d\d) s · STOP"
+        r" · would cost \$0\.\d+",
+        captions[0],
     )
     assert figures, captions[0]
     assert int(figures[1].replace(",", "")) == count_tokens(shown[-1][1]) > 0

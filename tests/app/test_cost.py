@@ -9,7 +9,7 @@ import re
 import pytest
 
 from components.cost import price_table
-from playground.pricing import load_prices, money, use_of
+from playground.pricing import Cost, TokenUse, load_prices, money, use_of
 from playground.state import TEXT_REPLY
 
 
@@ -50,3 +50,28 @@ def test_a_broken_pricing_file_is_named_where_the_cost_would_be(
     assert re.match(
         r"Cost: no price known \(The pricing file .*prices\.toml is not valid TOML", line
     )
+
+
+def test_each_chat_reply_and_the_whole_chat_show_what_they_would_cost(app, offline):
+    from playground.state import CHAT_CONVERSATION
+
+    app.switch_page("views/chat.py").run()
+    for message in ("Hello there", "I have 2 dogs in my house."):
+        app.chat_input(key="chat.input").set_value(message).run()
+    assert not app.exception, app.exception
+
+    prices = load_prices()
+    replies = [t.stats for t in app.session_state[CHAT_CONVERSATION].turns if t.stats]
+    costs = [
+        prices.cost(
+            "gemini-2.5-flash",
+            TokenUse(prompt=s.prompt_tokens, output=s.output_tokens, thoughts=s.thought_tokens),
+        )
+        for s in replies
+    ]
+    captions = [c.value for c in app.main.caption]
+    assert len(replies) == 2 and all(c is not None and c.total > 0 for c in costs)
+    for cost in costs:
+        assert any(c.endswith(f"· would cost {money(cost.total)}") for c in captions), captions
+    total = money(sum(costs, Cost()).total)  # summed as the page sums them
+    assert any(f"chat so far: would cost {total}" in c for c in captions), captions
