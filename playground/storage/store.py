@@ -13,11 +13,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Engine,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from playground.storage import new_token
-from playground.storage.tables import blobs, conversations, prompts, runs, snapshots
+from playground.storage.tables import (
+    blobs,
+    conversations,
+    prompts,
+    runs,
+    snapshots,
+    usage_counters,
+)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -51,6 +68,21 @@ class StoredConversation:
     revision: int
     frozen: bool
     parent: str | None
+
+
+@dataclass(frozen=True)
+class UsageCount:
+    """One counter row: a visitor's (or "*", the deployment's) requests and tokens in one
+    UTC minute or day."""
+
+    visitor: str
+    kind: str
+    period: str
+    requests: int
+    tokens: int
+
+
+DEPLOYMENT = "*"  # the visitor name of the deployment-wide counters
 
 
 @dataclass(frozen=True)
@@ -264,6 +296,168 @@ class Storage:
                 )
             )
         return copy
+
+    # --- usage counters (the limits on the deployment's key) ---------------------------------
+
+    def _count(
+        self,
+        db: Any,
+        visitor: str,
+        kind: str,
+        period: str,
+        *,
+        requests: int,
+        tokens: int,
+        now: datetime,
+        where: Any = None,
+    ) -> Any:
+        """Add to one counter atomically (INSERT ... ON CONFLICT DO UPDATE [WHERE] ...
+        RETURNING); the row's new (requests, tokens), or None when `where` refused."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        dialects: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+        if self.dialect not in dialects:
+            raise RuntimeError(f"usage counters need SQLite or PostgreSQL, not {self.dialect}")
+        dialect_insert = dialects[self.dialect]
+        table = usage_counters
+        statement = (
+            dialect_insert(table)
+            .values(
+                visitor=visitor,
+                kind=kind,
+                period=period,
+                requests=requests,
+                tokens=tokens,
+                updated_at=now,
+            )
+            .on_conflict_do_update(
+                index_elements=[table.c.visitor, table.c.kind, table.c.period],
+                set_={
+                    "requests": table.c.requests + requests,
+                    "tokens": table.c.tokens + tokens,
+                    "updated_at": now,
+                },
+                where=where,
+            )
+            .returning(table.c.requests, table.c.tokens)
+        )
+        return db.execute(statement).first()
+
+    def reserve_request(
+        self,
+        visitor: str,
+        *,
+        minute: str,
+        day: str,
+        now: datetime,
+        visitor_rpm: int = 0,
+        visitor_tokens_per_day: int = 0,
+        daily_requests: int = 0,
+        daily_tokens: int = 0,
+    ) -> str | None:
+        """Count one request for `visitor` in `minute` and `day` and for the deployment in
+        `day`, all or nothing, in one transaction. Returns None when counted, else the name
+        of the limit that refused (nothing is counted then): "visitor_rpm",
+        "visitor_tokens_per_day", "daily_requests" or "daily_tokens". A limit of 0 is none.
+        Rows are locked in one order (minute, visitor's day, deployment's day), so
+        concurrent reservations on PostgreSQL never deadlock; SQLite serialises writers."""
+        table = usage_counters
+        with self.engine.connect() as db:
+            transaction = db.begin()
+            try:
+                row = self._count(
+                    db,
+                    visitor,
+                    "minute",
+                    minute,
+                    requests=1,
+                    tokens=0,
+                    now=now,
+                    where=(table.c.requests < visitor_rpm) if visitor_rpm > 0 else None,
+                )
+                if row is None:
+                    transaction.rollback()
+                    return "visitor_rpm"
+                if row.requests == 1:  # this visitor's first request this minute
+                    db.execute(
+                        delete(table).where(
+                            table.c.visitor == visitor,
+                            table.c.kind == "minute",
+                            table.c.period < minute,
+                        )
+                    )
+                row = self._count(
+                    db,
+                    visitor,
+                    "day",
+                    day,
+                    requests=1,
+                    tokens=0,
+                    now=now,
+                    where=(
+                        (table.c.tokens < visitor_tokens_per_day)
+                        if visitor_tokens_per_day > 0
+                        else None
+                    ),
+                )
+                if row is None:
+                    transaction.rollback()
+                    return "visitor_tokens_per_day"
+                conditions = []
+                if daily_requests > 0:
+                    conditions.append(table.c.requests < daily_requests)
+                if daily_tokens > 0:
+                    conditions.append(table.c.tokens < daily_tokens)
+                row = self._count(
+                    db,
+                    DEPLOYMENT,
+                    "day",
+                    day,
+                    requests=1,
+                    tokens=0,
+                    now=now,
+                    where=and_(*conditions) if conditions else None,
+                )
+                if row is None:
+                    spent = db.execute(
+                        select(table.c.requests).where(
+                            table.c.visitor == DEPLOYMENT,
+                            table.c.kind == "day",
+                            table.c.period == day,
+                        )
+                    ).scalar_one()
+                    transaction.rollback()
+                    if daily_requests > 0 and spent >= daily_requests:
+                        return "daily_requests"
+                    return "daily_tokens"
+                transaction.commit()
+            except BaseException:
+                if transaction.is_active:
+                    transaction.rollback()
+                raise
+        return None
+
+    def add_usage_tokens(self, visitor: str, *, day: str, tokens: int, now: datetime) -> None:
+        """Add a finished call's tokens to `visitor`'s and the deployment's `day`."""
+        if tokens <= 0:
+            return
+        with self.engine.begin() as db:
+            for who in (visitor, DEPLOYMENT):
+                self._count(db, who, "day", day, requests=0, tokens=tokens, now=now)
+
+    def usage_counts(self, kind: str = "day", period: str | None = None) -> list[UsageCount]:
+        """Counter rows of one kind (optionally one period), newest period first."""
+        table = usage_counters
+        query = select(table).where(table.c.kind == kind)
+        if period is not None:
+            query = query.where(table.c.period == period)
+        with self.engine.connect() as db:
+            rows = db.execute(
+                query.order_by(table.c.period.desc(), table.c.visitor).limit(10_000)
+            ).all()
+        return [
+            UsageCount(r.visitor, r.kind, r.period, int(r.requests), int(r.tokens)) for r in rows
+        ]
 
 
 def _b64decode(text: str) -> bytes:

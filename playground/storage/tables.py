@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -88,4 +89,19 @@ runs = Table(
     Column("finish_reason", String(40)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_runs_owner_created", "owner", "created_at"),
+)
+
+# Counters for the limits on the deployment's key (playground.limits): one row per visitor
+# (an email or a session hash; "*" for the whole deployment) per UTC minute or UTC day,
+# updated atomically with INSERT ... ON CONFLICT DO UPDATE so every replica sees one count.
+usage_counters = Table(
+    "usage_counters",
+    metadata,
+    Column("visitor", String(320), primary_key=True),
+    Column("kind", String(10), primary_key=True),  # "minute" or "day"
+    Column("period", String(16), primary_key=True),  # "2026-12-03T17:20" or "2026-12-03"
+    Column("requests", BigInteger, nullable=False),
+    Column("tokens", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_usage_counters_kind_period", "kind", "period"),
 )
