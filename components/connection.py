@@ -22,6 +22,7 @@ from playground.catalog import Catalog
 from playground.connection import (
     ConnectionPlan,
     build_client,
+    key_available,
     new_offline_key,
     plan_connection,
     request_timeout_s,
@@ -48,6 +49,13 @@ def _secrets_key() -> str | None:
     except (FileNotFoundError, KeyError):
         return None
     return str(value) if value else None
+
+
+def has_key() -> bool:
+    """A pasted key, a secret or the environment can reach Gemini (offline is a choice)."""
+    return key_available(
+        session_key=st.session_state.get(API_KEY), secrets_key=_secrets_key(), env=os.environ
+    )
 
 
 def _offline_key() -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from components.connection import Connected, check_key, connect
+from components.connection import Connected, check_key, connect, has_key
 from components.demo import demo_controls
 from components.library import show_library_error
 from components.urlstate import save_button, share_button
@@ -34,7 +34,10 @@ from playground.state import (
     KEY_ERROR,
     KEY_INPUT,
     KEY_WARNING,
+    MAX_TOKENS_EXACT,
     MODEL,
+    OFFLINE_NOTICE,
+    OFFLINE_SWITCH,
     PENALTY_SETTINGS,
     SETTINGS,
     SETTINGS_PROBLEMS,
@@ -72,6 +75,7 @@ def _use_key() -> None:
         return
     st.session_state[API_KEY] = key
     st.session_state[FORCE_OFFLINE] = False
+    st.session_state[OFFLINE_NOTICE] = None
     st.session_state[KEY_ERROR] = None
     if problem is not None:  # not a verdict on the key: keep it, say what happened
         st.session_state[KEY_WARNING] = f"Couldn't verify the key: {problem.message}"
@@ -83,19 +87,43 @@ def _forget_key() -> None:
     st.session_state[API_KEY] = None
 
 
+NO_KEY_NOTICE = (
+    "The offline demo stays on: there is no Gemini API key yet. "
+    "Paste one under “Use your Gemini API key” to use Gemini itself."
+)
+
+
+def _switch_offline() -> None:
+    """The Offline demo switch moved: on is always possible; off needs a key."""
+    on = bool(st.session_state.get(OFFLINE_SWITCH))
+    st.session_state[FORCE_OFFLINE] = on
+    st.session_state[OFFLINE_NOTICE] = None if on or has_key() else NO_KEY_NOTICE
+
+
 def _connection_section() -> None:
+    keyed = has_key()
+    if keyed:
+        st.session_state[OFFLINE_NOTICE] = None
+    # The switch shows the mode in use: on whenever the app is offline, chosen or not.
+    st.session_state[OFFLINE_SWITCH] = bool(st.session_state.get(FORCE_OFFLINE)) or not keyed
     st.toggle(
         "Offline demo",
-        key=FORCE_OFFLINE,
-        help="Use the built-in simulated Gemini (no key, no network, no quota).",
+        key=OFFLINE_SWITCH,
+        on_change=_switch_offline,
+        help="Use the built-in simulated Gemini (no key, no network, no quota)."
+        + ("" if keyed else " It is on because there is no API key."),
     )
+    if st.session_state.get(OFFLINE_NOTICE):
+        st.info(st.session_state[OFFLINE_NOTICE], icon=":material/key:")
     if st.session_state.get(API_KEY):
         st.caption("Using the API key you pasted (kept in this browser session only).")
         if st.session_state.get(KEY_WARNING):
             st.warning(st.session_state[KEY_WARNING], icon=":material/wifi_off:")
         st.button("Forget my key", key="connection.forget", on_click=_forget_key)
         return
-    with st.expander("Use your Gemini API key", expanded=False):
+    with st.expander(
+        "Use your Gemini API key", expanded=bool(st.session_state.get(OFFLINE_NOTICE))
+    ):
         st.text_input(
             "API key",
             key=KEY_INPUT,
@@ -143,6 +171,47 @@ def _number_slider(name: str, max_override: int | float | None = None) -> Any:
         key=key,
         help=ui["help"],
     )
+
+
+def _exact_max_tokens() -> None:
+    """The number box changed: it sets the setting (the slider follows on the next run)."""
+    value = st.session_state.get(MAX_TOKENS_EXACT)
+    if value is not None:
+        st.session_state[setting_key("max_output_tokens")] = int(value)
+
+
+def _max_tokens_controls(max_override: int | None) -> Any:
+    """Max output tokens as a slider (coarse) with a number box beside it (exact).
+
+    The slider's key holds the setting (URL state, Reset and the library write it); the box
+    is refreshed from it on every run and writes back to it only through its callback, so
+    the two never fight."""
+    ui = field_ui("max_output_tokens")
+    max_value = max_override or ui["max_value"]
+    key = setting_key("max_output_tokens")
+    if st.session_state.get(key) is not None and st.session_state[key] > max_value:
+        st.session_state[key] = max_value
+    st.session_state[MAX_TOKENS_EXACT] = st.session_state.get(key, ui["default"])
+    slider_col, box_col = st.columns([3, 2], vertical_alignment="bottom", gap="small")
+    value = slider_col.slider(
+        ui["label"],
+        min_value=ui["min_value"],
+        max_value=max_value,
+        step=ui["step"],
+        key=key,
+        help=ui["help"],
+    )
+    box_col.number_input(
+        f"{ui['label']} (exact)",
+        min_value=ui["min_value"],
+        max_value=max_value,
+        step=1,
+        key=MAX_TOKENS_EXACT,
+        on_change=_exact_max_tokens,
+        label_visibility="collapsed",
+        help="Type an exact number of tokens.",
+    )
+    return value
 
 
 def _thinking_controls(model: ModelInfo) -> dict[str, Any]:
@@ -337,9 +406,7 @@ def render_sidebar(page: str) -> Connected:
         values: dict[str, Any] = {"model": model.id}
         values["temperature"] = _number_slider("temperature", model.max_temperature or 2.0)
         values["top_p"] = _number_slider("top_p")
-        values["max_output_tokens"] = _number_slider(
-            "max_output_tokens", model.output_token_limit or None
-        )
+        values["max_output_tokens"] = _max_tokens_controls(model.output_token_limit or None)
         values["candidate_count"] = _number_slider("candidate_count")
         values.update(_thinking_controls(model))
         values.update(_output_controls(problems))

@@ -139,7 +139,7 @@ def recover_interrupted(inflight_key: str) -> StreamRun | None:
 def render_stream_figures(reply: Reply) -> None:
     """Figures of a finished stream: first token, chunks, tokens, throughput, total."""
     timing = reply.timing
-    cols = st.columns(6)
+    cols = st.columns(5)
     cols[0].metric(
         "Time to first token",
         f"{timing.first_token_s:.2f} s" if timing.first_token_s is not None else "—",
@@ -148,8 +148,34 @@ def render_stream_figures(reply: Reply) -> None:
     cols[2].metric("Output tokens", f"{reply.usage.output_tokens:,}")
     cols[3].metric("Tokens/s", f"{timing.tokens_per_s:,.0f}" if timing.tokens_per_s else "—")
     cols[4].metric("Total time", f"{timing.latency_s:.2f} s")
-    finish = f"BLOCKED ({reply.block_reason})" if reply.blocked else reply.finish_reason
-    cols[5].metric("Finish", finish or (reply.interrupted or "—").upper())
+    finish = finish_words(finish_code(reply))
+    if reply.blocked and reply.block_reason:
+        finish += f" — {reply.block_reason}"
+    st.markdown(f":material/flag: {finish}")
+
+
+FINISH_WORDS = {
+    "STOP": "complete",
+    "MAX_TOKENS": "cut at Max output tokens",
+    "SAFETY": "stopped by the safety filters",
+    "RECITATION": "stopped for recitation",
+    "BLOCKED": "blocked",
+    "CUT": "the stream was cut off",
+    "STOPPED": "stopped by you",
+}
+
+
+def finish_words(code: str) -> str:
+    """A finish reason (or how a stream ended) in words, with its API name: it wraps in a
+    caption, where an st.metric would truncate "MAX_TOKENS" in a narrow column."""
+    words = FINISH_WORDS.get(code, code.replace("_", " ").lower())
+    return f"**Finish:** {words} (`{code}`)" if code != "—" else "**Finish:** —"
+
+
+def finish_code(reply: Reply) -> str:
+    if reply.blocked:
+        return "BLOCKED"
+    return reply.finish_reason or (reply.interrupted or "—").upper()
 
 
 def token_chart_spec(timeline: tuple[tuple[float, int], ...]) -> dict:

@@ -29,9 +29,11 @@ from playground.tuning import (
     CellResult,
     Grid,
     Variant,
+    box_variants,
     grid_matches,
     parse_prompts,
     plan_run,
+    preview,
     rerun_targets,
     run_into,
     summarize,
@@ -266,51 +268,73 @@ def _metrics_frame(grid: Grid) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def spread_chart(frame: pd.DataFrame, measure: str, order: list[str]) -> alt.LayerChart:
+    """Every value as a point; a box (median and spread) only for the variants with enough
+    values for one to mean something."""
+    base = alt.Chart(frame).encode(
+        x=alt.X("variant:N", sort=order, title=None),
+        y=alt.Y(f"{measure}:Q"),
+        color=alt.Color("variant:N", sort=order, legend=None),
+    )
+    layers = []
+    boxed = box_variants(frame.groupby("variant").size().to_dict())
+    if boxed:
+        layers.append(
+            base.transform_filter(
+                alt.FieldOneOfPredicate(field="variant", oneOf=boxed)
+            ).mark_boxplot(extent="min-max", opacity=0.5)
+        )
+    layers.append(base.mark_circle(size=60, opacity=0.9).encode(tooltip=[f"{measure}:Q"]))
+    return alt.layer(*layers).properties(height=220, title=measure.capitalize())
+
+
+def finish_chart(frame: pd.DataFrame, order: list[str]) -> alt.Chart:
+    """Cells per variant by finish reason: whole numbers on the axis."""
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("variant:N", sort=order, title=None),
+            y=alt.Y("count():Q", title="cells", axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color("finish:N", title="finish"),
+        )
+        .properties(height=220, title="Finish reasons")
+    )
+
+
 def render_charts(grid: Grid) -> None:
-    """Per variant: latency and output tokens (box: median and spread), finish reasons."""
+    """Per variant: latency and output tokens (points; a box with enough samples), finish
+    reasons."""
     frame = _metrics_frame(grid)
     if frame.empty:
         return
     ok = frame[frame["finish"] != "ERROR"]
     order = [v.name for v in grid.variants]
     cols = st.columns(3)
-    for col, measure in zip(cols[:2], ["latency (s)", "output tokens"], strict=True):
-        chart = (
-            alt.Chart(ok)
-            .mark_boxplot(extent="min-max")
-            .encode(
-                x=alt.X("variant:N", sort=order, title=None),
-                y=alt.Y(f"{measure}:Q"),
-                color=alt.Color("variant:N", sort=order, legend=None),
-            )
-            .properties(height=220, title=measure.capitalize())
-        )
-        col.altair_chart(chart, width="stretch")
-    finishes = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("variant:N", sort=order, title=None),
-            y=alt.Y("count():Q", title="cells"),
-            color=alt.Color("finish:N", title="finish"),
-        )
-        .properties(height=220, title="Finish reasons")
-    )
-    cols[2].altair_chart(finishes, width="stretch")
+    if not ok.empty:
+        for col, measure in zip(cols[:2], ["latency (s)", "output tokens"], strict=True):
+            col.altair_chart(spread_chart(ok, measure, order), width="stretch")
+    cols[2].altair_chart(finish_chart(frame, order), width="stretch")
+
+
+LONG_REPLY_CHARS = 1500  # a longer reply scrolls inside its card, so rows stay comparable
 
 
 def _render_cell(result: CellResult, key: str) -> None:
-    if result.error:
-        st.error(result.error, icon=":material/error:")
-        return
-    st.caption(
-        f"{result.latency_s:.2f} s · {result.output_tokens:,} tokens · "
-        f"{result.finish_reason or '—'}"
-    )
-    first_line = result.text.strip().splitlines()[0] if result.text.strip() else "(empty)"
-    preview = first_line.replace("*", "").replace("_", "").lstrip("# ")[:140] or "(reply)"
-    with st.expander(preview):
-        st.markdown(unfetch_images(result.text))
+    with st.container(border=True, key=f"system.cell.{key}"):
+        if result.error:
+            st.error(result.error, icon=":material/error:")
+            return
+        st.caption(
+            f"{result.latency_s:.2f} s · {result.output_tokens:,} tokens · "
+            f"{result.finish_reason or '—'}"
+        )
+        if not result.text.strip():
+            st.caption("(empty reply)")
+            return
+        height = 360 if len(result.text) > LONG_REPLY_CHARS else "content"
+        with st.container(height=height, border=False):
+            st.markdown(unfetch_images(result.text))
 
 
 def render_grid(grid: Grid) -> dict[int, int | None]:
@@ -320,10 +344,10 @@ def render_grid(grid: Grid) -> dict[int, int | None]:
     header = st.columns(len(names))
     for col, variant in zip(header, grid.variants, strict=True):
         col.markdown(f"**{variant.name}**")
-        col.caption(variant.system_instruction[:120] or "(no system instruction)")
+        col.caption(preview(variant.system_instruction, empty="(no system instruction)"))
     for p, prompt in enumerate(grid.prompts):
         st.divider()
-        st.markdown(f"**Prompt {p + 1}:** {prompt}")
+        st.markdown(f"**Prompt {p + 1}:** {preview(prompt, limit=400)}")
         columns = st.columns(len(names))
         for v, col in enumerate(columns):
             with col:

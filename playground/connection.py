@@ -144,6 +144,15 @@ def plan_connection(
     return ConnectionPlan("offline", offline, offline_reason="no_key")
 
 
+def key_available(
+    *, session_key: str | None, secrets_key: str | None, env: Mapping[str, str]
+) -> bool:
+    """True when there is a way to reach Gemini itself (a key, or Enterprise credentials),
+    so the offline demo is a choice rather than the only mode."""
+    plan = plan_connection(session_key=session_key, secrets_key=secrets_key, env=env)
+    return plan.mode != "offline"
+
+
 def request_timeout_s(env: Mapping[str, str]) -> float:
     """Per-request timeout; PLAYGROUND_TIMEOUT_S overrides the default of 120 s."""
     return env_number("PLAYGROUND_TIMEOUT_S", DEFAULT_TIMEOUT_S, minimum=0.1, env=env)

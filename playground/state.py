@@ -30,7 +30,9 @@ API_KEY = "connection.api_key"  # the key the visitor pasted (never a widget key
 KEY_INPUT = "connection.key_input"  # the password box (cleared once a key is tried)
 KEY_ERROR = "connection.key_error"
 KEY_WARNING = "connection.key_warning"
-FORCE_OFFLINE = "connection.offline"  # the Offline demo switch
+FORCE_OFFLINE = "connection.offline"  # the visitor chose the offline demo
+OFFLINE_SWITCH = "connection.offline_switch"  # the Offline demo switch (shows the mode in use)
+OFFLINE_NOTICE = "connection.offline_notice"  # why the switch could not go off (no key)
 OFFLINE_KEY = "connection.offline_key"  # this session's offline credential (never shown)
 TIMEOUT = "connection.timeout_s"  # the Request timeout widget (seconds)
 DEMO_RECORD = "connection.record"  # the Record this session switch
@@ -52,6 +54,7 @@ SETTINGS = "settings"  # the current GenerationSettings
 SETTINGS_PROBLEMS = "settings.problems"  # messages that block a run until fixed
 MODEL = "settings.model"
 SYSTEM_INSTRUCTION = "settings.system_instruction"
+MAX_TOKENS_EXACT = "settings.max_output_tokens.exact"  # the number box beside the slider
 DEFAULT_LABEL = "Model default"  # the choice that sends nothing for a setting
 
 # --- pages -----------------------------------------------------------------------------------

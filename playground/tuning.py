@@ -9,6 +9,7 @@ CSV or JSON with the settings that produced them — never a key.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import string
 from collections import Counter
@@ -26,10 +27,13 @@ MIN_VARIANTS, MAX_VARIANTS = 2, 6
 MAX_PROMPTS = 10
 MAX_SAMPLES = 5
 DEFAULT_WORKERS = 8
+MIN_BOX_SAMPLES = 3  # fewer values than this per variant are drawn as points, not a box
+PREVIEW_CHARS = 160
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
 
 PRESETS: dict[str, str] = {
     "No system instruction (baseline)": "",
-    "Cat (the seed)": "You are a cat. Your name is Neko.",
+    "Cat named Neko": "You are a cat. Your name is Neko.",
     "Terse expert": "You are a terse expert. Answer in one or two precise sentences, "
     "with no preamble.",
     "Friendly teacher": "You are a friendly teacher. Explain step by step with a simple "
@@ -42,12 +46,33 @@ PRESETS: dict[str, str] = {
 SHARED_MODEL = "Shared model"  # a variant's model choice meaning "the shared setting"
 DEFAULT_INSTRUCTIONS = [
     PRESETS["No system instruction (baseline)"],
-    PRESETS["Cat (the seed)"],
+    PRESETS["Cat named Neko"],
     PRESETS["Terse expert"],
     PRESETS["Friendly teacher"],
     PRESETS["JSON-only responder"],
     "",
 ]
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown literally by st.markdown: `gemini_offline` stays gemini_offline."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS, empty: str = "(empty)") -> str:
+    """A one-line, Markdown-escaped preview of text, cut at a word with "…" when long."""
+    line = " ".join(text.split())
+    if not line:
+        return empty
+    if len(line) > limit:
+        cut = line[:limit].rsplit(" ", 1)[0] if " " in line[:limit] else line[:limit]
+        line = cut.rstrip(",;:.") + "…"
+    return escape_markdown(line)
+
+
+def box_variants(counts: Mapping[str, int]) -> list[str]:
+    """The variants with enough values for a box plot (median and spread mean something)."""
+    return [name for name, n in counts.items() if n >= MIN_BOX_SAMPLES]
 
 
 def variant_name(index: int) -> str:

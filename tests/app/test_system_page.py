@@ -63,7 +63,9 @@ def test_three_by_two_grid_sends_each_variant_its_own_instruction(tuning, offlin
     results = grid(tuning).results
     assert len(results) == 6 and all(r.error is None and r.text for r in results.values())
     assert "Neko" in " ".join(r.text for c, r in results.items() if c.variant == 1)
-    assert len(tuning.main.expander) == 6  # every cell's reply, expandable
+    shown = [m.value for m in tuning.main.markdown]
+    assert not tuning.main.expander  # every cell's reply in full in its card, not collapsed
+    assert all(any(r.text.strip() in m for m in shown) for r in results.values())
     assert [m.label for m in tuning.main.metric] == [
         "Variant A — best picks",
         "Variant B — best picks",

@@ -147,7 +147,7 @@ def test_session_defaults_cover_every_variant_editor():
     for index in range(MAX_VARIANTS):
         assert values[f"system.model.{index}"] == SHARED_MODEL
         assert values[f"system.temp_on.{index}"] is False
-    assert values["system.variant.1"] == PRESETS["Cat (the seed)"]
+    assert values["system.variant.1"] == PRESETS["Cat named Neko"]
     assert variant_name(5) == "Variant F"
 
 
