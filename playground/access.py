@@ -104,6 +104,18 @@ def email_matches(email: str | None, patterns: tuple[str, ...]) -> bool:
     return False
 
 
+def auth_configured(secrets: Mapping[str, Any] | None) -> bool:
+    """True when the secrets have a non-empty `[auth]` section, which `st.login` reads.
+    Without one, `st.user.is_logged_in` raises AttributeError, so ask this first."""
+    if secrets is None:
+        return False
+    try:
+        section = secrets.get("auth")
+    except Exception:  # st.secrets raises when there is no secrets file at all
+        return False
+    return isinstance(section, Mapping) and bool(section)
+
+
 @dataclass(frozen=True)
 class AccessConfig:
     """The deployer's choices. `chosen` is False when the mode is the default for the

@@ -357,7 +357,8 @@ class Storage:
     ) -> str | None:
         """Count one request for `visitor` in `minute` and `day` and for the deployment in
         `day`, all or nothing, in one transaction. Returns None when counted, else the name
-        of the limit that refused (nothing is counted then): "visitor_rpm",
+        of the limit that refused (nothing is counted then; of several spent, the one that
+        lasts longest): "visitor_rpm",
         "visitor_tokens_per_day", "daily_requests" or "daily_tokens". A limit of 0 is none.
         Rows are locked in one order (minute, visitor's day, deployment's day), so
         concurrent reservations on PostgreSQL never deadlock; SQLite serialises writers."""
@@ -376,8 +377,17 @@ class Storage:
                     where=(table.c.requests < visitor_rpm) if visitor_rpm > 0 else None,
                 )
                 if row is None:
+                    refused = self._refusal(
+                        db,
+                        visitor,
+                        day,
+                        "visitor_rpm",
+                        visitor_tokens_per_day=visitor_tokens_per_day,
+                        daily_requests=daily_requests,
+                        daily_tokens=daily_tokens,
+                    )
                     transaction.rollback()
-                    return "visitor_rpm"
+                    return refused
                 if row.requests == 1:  # this visitor's first request this minute
                     db.execute(
                         delete(table).where(
@@ -401,8 +411,17 @@ class Storage:
                     ),
                 )
                 if row is None:
+                    refused = self._refusal(
+                        db,
+                        visitor,
+                        day,
+                        "visitor_tokens_per_day",
+                        visitor_tokens_per_day=visitor_tokens_per_day,
+                        daily_requests=daily_requests,
+                        daily_tokens=daily_tokens,
+                    )
                     transaction.rollback()
-                    return "visitor_tokens_per_day"
+                    return refused
                 conditions = []
                 if daily_requests > 0:
                     conditions.append(table.c.requests < daily_requests)
@@ -419,23 +438,58 @@ class Storage:
                     where=and_(*conditions) if conditions else None,
                 )
                 if row is None:
-                    spent = db.execute(
-                        select(table.c.requests).where(
-                            table.c.visitor == DEPLOYMENT,
-                            table.c.kind == "day",
-                            table.c.period == day,
-                        )
-                    ).scalar_one()
+                    refused = self._refusal(
+                        db,
+                        visitor,
+                        day,
+                        "daily_tokens",
+                        visitor_tokens_per_day=visitor_tokens_per_day,
+                        daily_requests=daily_requests,
+                        daily_tokens=daily_tokens,
+                    )
                     transaction.rollback()
-                    if daily_requests > 0 and spent >= daily_requests:
-                        return "daily_requests"
-                    return "daily_tokens"
+                    return refused
                 transaction.commit()
             except BaseException:
                 if transaction.is_active:
                     transaction.rollback()
                 raise
         return None
+
+    def _refusal(
+        self,
+        db: Any,
+        visitor: str,
+        day: str,
+        first: str,
+        *,
+        visitor_tokens_per_day: int,
+        daily_requests: int,
+        daily_tokens: int,
+    ) -> str:
+        """The limit to name for a refusal: of those spent now, the one that lasts longest
+        (the deployment's day, then the visitor's day, then `first`, the one that refused),
+        so a visitor is not told to wait a minute only to meet a spent daily budget."""
+        table = usage_counters
+        rows = {
+            row.visitor: row
+            for row in db.execute(
+                select(table.c.visitor, table.c.requests, table.c.tokens).where(
+                    table.c.kind == "day",
+                    table.c.period == day,
+                    table.c.visitor.in_([visitor, DEPLOYMENT]),
+                )
+            )
+        }
+        deployment, mine = rows.get(DEPLOYMENT), rows.get(visitor)
+        if deployment is not None:
+            if 0 < daily_requests <= deployment.requests:
+                return "daily_requests"
+            if 0 < daily_tokens <= deployment.tokens:
+                return "daily_tokens"
+        if mine is not None and 0 < visitor_tokens_per_day <= mine.tokens:
+            return "visitor_tokens_per_day"
+        return first
 
     def add_usage_tokens(self, visitor: str, *, day: str, tokens: int, now: datetime) -> None:
         """Add a finished call's tokens to `visitor`'s and the deployment's `day`."""

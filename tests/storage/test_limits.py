@@ -205,3 +205,43 @@ def test_a_bad_limit_is_a_clear_configuration_message_never_no_limit(value):
     assert caught.value.kind == "bad_config"
     assert "PLAYGROUND_DAILY_REQUESTS" in caught.value.message and value in caught.value.message
     assert "0 means no limit" in caught.value.remedy
+
+
+def test_a_spent_daily_budget_is_named_before_a_full_minute(storage):
+    limiter = Limiter(storage, Limits(visitor_rpm=2, daily_requests=2))
+    limiter.check_and_count("v", NOW)
+    limiter.check_and_count("v", NOW)
+    # both the minute and the day are full: the day is what the visitor must hear about
+    assert refusal(limiter, "v", NOW).limit == "PLAYGROUND_DAILY_REQUESTS"
+    limiter = Limiter(storage, Limits(visitor_rpm=1, visitor_tokens_per_day=10))
+    limiter.check_and_count("w", NOW)
+    limiter.add_tokens("w", 10, NOW)
+    assert refusal(limiter, "w", NOW).limit == "PLAYGROUND_VISITOR_TOKENS_PER_DAY"
+
+
+def test_a_database_made_before_the_counters_gains_them_on_the_next_start(database):
+    from alembic import command
+    from alembic.config import Config
+
+    from playground.storage.store import MIGRATIONS
+
+    engine = sqlalchemy.create_engine(database)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    token = Storage(engine).save_snapshot("local", "text", {"prompt": "kept"})
+    assert "usage_counters" not in sqlalchemy.inspect(engine).get_table_names()
+    engine.dispose()
+    storage = Storage.open(database)  # the new release starting on the old database
+    try:
+        assert "usage_counters" in sqlalchemy.inspect(storage.engine).get_table_names()
+        with storage.engine.connect() as db:
+            version = db.execute(sqlalchemy.text("select version_num from alembic_version"))
+            assert version.scalar() == "0002"
+        assert storage.load_snapshot(token).query == {"prompt": "kept"}
+        Limiter(storage, Limits()).check_and_count("v", NOW)
+        assert storage.usage_counts("day")[0].requests == 1
+    finally:
+        storage.close()

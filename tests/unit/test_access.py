@@ -11,6 +11,7 @@ import pytest
 from playground.access import (
     NO_AUTH,
     AccessConfig,
+    auth_configured,
     can_see_usage,
     decide,
     default_mode,
@@ -202,3 +203,16 @@ def test_a_visitor_is_their_email_or_a_salted_hash_of_the_session_never_the_sess
     assert visitor_id("", "other", "salt") != hashed
     assert visitor_salt({"PLAYGROUND_VISITOR_SALT": "shared"}) == "shared"
     assert visitor_salt({}) == visitor_salt({}) and len(visitor_salt({})) >= 16
+
+
+def test_auth_is_configured_only_by_a_non_empty_auth_section():
+    class NoSecretsFile(dict):
+        def get(self, *_args):
+            raise FileNotFoundError("no secrets.toml")
+
+    assert auth_configured({"auth": {"redirect_uri": "http://localhost:8501/oauth2callback"}})
+    assert not auth_configured({"auth": {}})
+    assert not auth_configured({"auth": "yes"})
+    assert not auth_configured({"GEMINI_API_KEY": "x"})
+    assert not auth_configured(None)
+    assert not auth_configured(NoSecretsFile())
