@@ -8,6 +8,7 @@ import streamlit as st
 from components.session import connected
 from playground.conversation import TurnStats
 from playground.errors import BadInput
+from playground.images import ImageOutcome
 from playground.pricing import Cost, PriceTable, TokenUse, describe, load_prices, use_of
 from playground.reply import Reply
 
@@ -50,6 +51,19 @@ def total_text(costs: list[Cost | None]) -> str:
         return describe(None, offline=False)
     total = sum((c for c in costs if c is not None), Cost())
     return describe(total, offline=priced_offline())
+
+
+def outcome_cost_text(outcome: ImageOutcome) -> str:
+    """``Cost: …`` of one image call: its tokens (image output priced as such), or for
+    Imagen its images."""
+    table = price_table()
+    if isinstance(table, BadInput):
+        return f"Cost: no price known ({table.message})"
+    if outcome.usage is not None:
+        use = use_of(outcome.usage)
+    else:
+        use = TokenUse(images=len(outcome.image_digests))
+    return f"Cost: {describe(table.cost(outcome.model, use), offline=priced_offline())}"
 
 
 def turn_cost(stats: TurnStats, model: str) -> Cost | None:

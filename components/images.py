@@ -10,6 +10,7 @@ import streamlit as st
 from google.genai import types
 
 from components.connection import Connected
+from components.cost import outcome_cost_text
 from components.errors import show_error
 from components.prompt import IMAGE_TYPES, checked_uploads
 from components.waiting import retry_notices, wait_for
@@ -134,6 +135,8 @@ def render_outcome(outcome: ImageOutcome, key: str, max_width: int = MAX_SHOWN_W
             download_button(image, key=f"{key}.download.{position}")
     if outcome.why_no_image:
         st.warning(f"**No image came back.** {outcome.why_no_image}", icon=":material/hide_image:")
+    if outcome.model:
+        st.caption(outcome_cost_text(outcome))
 
 
 def render_before_after(before: Sequence[StoredImage], after: StoredImage) -> None:
@@ -319,7 +322,7 @@ def run_mode(
             config = settings.to_config()
 
             def keep_imagen(response: types.GenerateImagesResponse) -> None:
-                outcomes = [imagen_outcome(response, store())]
+                outcomes = [imagen_outcome(response, store(), settings.model)]
                 st.session_state[RESULT] = (mode, outcomes, ())
                 remember(outcomes, prompt, mode)
 

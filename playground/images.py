@@ -23,7 +23,7 @@ from playground.gemini import (
     build_request,
 )
 from playground.media import ImageStore, StoredImage
-from playground.reply import FINISH_EXPLANATIONS, Reply
+from playground.reply import FINISH_EXPLANATIONS, Reply, Usage
 from playground.settings import ImagenSettings, ImageSettings
 
 NO_IMAGE_TIP = (
@@ -60,6 +60,9 @@ class ImageOutcome:
     error: PlaygroundError | None = None
     latency_s: float = 0.0
     content: types.Content | None = None  # the model turn, for multi-turn editing
+    #: What the call used (tokens; for Imagen, images), and the model that served it.
+    usage: Usage | None = None
+    model: str = ""
 
     @property
     def image_digests(self) -> list[str]:
@@ -120,6 +123,8 @@ def outcome_from_reply(reply: Reply, store: ImageStore) -> ImageOutcome:
         why_no_image=why,
         latency_s=reply.timing.latency_s,
         content=content,
+        usage=reply.usage,
+        model=reply.model_version or "",
     )
 
 
@@ -364,7 +369,9 @@ def record_edit_turn(
     return turn, outcome
 
 
-def imagen_outcome(response: types.GenerateImagesResponse, store: ImageStore) -> ImageOutcome:
+def imagen_outcome(
+    response: types.GenerateImagesResponse, store: ImageStore, model: str = ""
+) -> ImageOutcome:
     """Imagen's answer as an outcome: its images, and why any sample was filtered."""
     parts: list[tuple[str, str]] = []
     filtered: list[str] = []
@@ -380,4 +387,4 @@ def imagen_outcome(response: types.GenerateImagesResponse, store: ImageStore) ->
         why = f"Imagen filtered the result: {'; '.join(filtered)}"
     elif not parts:
         why = f"Imagen returned no image. {NO_IMAGE_TIP}"
-    return ImageOutcome(parts=tuple(parts), why_no_image=why)
+    return ImageOutcome(parts=tuple(parts), why_no_image=why, model=model)

@@ -231,4 +231,6 @@ def use_of(usage: Usage) -> TokenUse:
         thoughts=usage.thought_tokens,
         cached=usage.cached_tokens,
         tool_prompt=usage.tool_prompt_tokens,
+        audio_prompt=usage.audio_prompt_tokens,
+        image_output=usage.image_output_tokens,
     )

@@ -182,6 +182,8 @@ class Usage:
     cached_tokens: int = 0
     total_tokens: int = 0
     tool_prompt_tokens: int = 0  # what tool results added to the prompt (search, URLs)
+    image_output_tokens: int = 0  # of output_tokens: the image parts (priced differently)
+    audio_prompt_tokens: int = 0  # of prompt_tokens: audio input (priced differently)
 
     @classmethod
     def from_sdk(cls, usage: types.GenerateContentResponseUsageMetadata | None) -> Usage:
@@ -192,7 +194,25 @@ class Usage:
         thoughts = usage.thoughts_token_count or 0
         tools = usage.tool_use_prompt_token_count or 0
         total = usage.total_token_count or (prompt + output + thoughts + tools)
-        return cls(prompt, output, thoughts, usage.cached_content_token_count or 0, total, tools)
+        return cls(
+            prompt,
+            output,
+            thoughts,
+            usage.cached_content_token_count or 0,
+            total,
+            tools,
+            image_output_tokens=_modality_tokens(usage.candidates_tokens_details, "IMAGE"),
+            audio_prompt_tokens=_modality_tokens(usage.prompt_tokens_details, "AUDIO"),
+        )
+
+
+def _modality_tokens(details: list[types.ModalityTokenCount] | None, modality: str) -> int:
+    """Tokens of one modality in a usage breakdown (0 when not reported)."""
+    return sum(
+        d.token_count or 0
+        for d in details or []
+        if d.modality is not None and str(getattr(d.modality, "value", d.modality)) == modality
+    )
 
 
 @dataclass(frozen=True)

@@ -75,3 +75,33 @@ def test_each_chat_reply_and_the_whole_chat_show_what_they_would_cost(app, offli
         assert any(c.endswith(f"· would cost {money(cost.total)}") for c in captions), captions
     total = money(sum(costs, Cost()).total)  # summed as the page sums them
     assert any(f"chat so far: would cost {total}" in c for c in captions), captions
+
+
+def test_an_image_run_prices_its_image_tokens_at_the_image_rate(app, offline):
+    from playground.reply import Usage
+    from playground.state import IMAGES_RESULT
+
+    app.switch_page("views/images.py").run()
+    picker = app.selectbox(key="images.model")
+    picker.select("gemini-2.5-flash-image").run()  # a model with a price
+    app.text_area(key="images.prompt").input("Generate an image of a red fox in the snow")
+    app.button(key="images.run").click().run()
+    assert not app.exception, app.exception
+
+    _, outcomes, _ = app.session_state[IMAGES_RESULT]
+    usage = outcomes[0].usage
+    assert usage.image_output_tokens > 0  # the server's candidatesTokensDetails IMAGE share
+    expected = load_prices().cost(outcomes[0].model, use_of(usage))
+    as_text = Usage(prompt_tokens=usage.prompt_tokens, output_tokens=usage.output_tokens)
+    flat = load_prices().cost(outcomes[0].model, use_of(as_text))
+    captions = [c.value for c in app.main.caption]
+    assert expected is not None and expected.total > flat.total  # image tokens cost more
+    assert f"Cost: would cost {money(expected.total)}" in captions, captions
+
+
+def test_an_image_model_without_a_price_says_so(app, offline):
+    app.switch_page("views/images.py").run()  # the default model has no row in the table
+    app.text_area(key="images.prompt").input("Generate an image of a lighthouse")
+    app.button(key="images.run").click().run()
+
+    assert "Cost: no price known" in [c.value for c in app.main.caption]
