@@ -224,3 +224,13 @@ def missing_values(present: Container[str], timeout_s: float) -> dict[str, Any]:
     values = {key: factory() for key, factory in SESSION_DEFAULTS.items() if key not in present}
     values.update({k: v for k, v in widget_defaults(timeout_s).items() if k not in present})
     return values
+
+# --- the Compare page (appended) -----------------------------------------------------------
+COMPARE_RUN = "compare.run"  # the CompareRun of the last comparison (replies and the vote)
+COMPARE_COUNT = "compare.count"  # how many columns (a widget)
+COMPARE_MODEL = "compare.model"  # prefix of each column's model widget: compare.model.0 …
+COMPARE_DIFF_A = "compare.diff.a"  # the two columns the word diff compares (widgets)
+COMPARE_DIFF_B = "compare.diff.b"
+COMPARE_NOTICE = "compare.notice"  # what "Use this" changed (shown once)
+
+SESSION_DEFAULTS.update({COMPARE_RUN: _none, COMPARE_COUNT: lambda: 2, COMPARE_NOTICE: _none})
