@@ -20,6 +20,7 @@ NAMESPACES = (
     "chat",
     "images",
     "system",
+    "compare",
 )
 
 
