@@ -234,3 +234,6 @@ COMPARE_DIFF_B = "compare.diff.b"
 COMPARE_NOTICE = "compare.notice"  # what "Use this" changed (shown once)
 
 SESSION_DEFAULTS.update({COMPARE_RUN: _none, COMPARE_COUNT: lambda: 2, COMPARE_NOTICE: _none})
+COMPARE_CHECKED = "compare.checked"  # CheckedUploads of the Compare prompt's attachments
+
+SESSION_DEFAULTS[COMPARE_CHECKED] = CheckedUploads
