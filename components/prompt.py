@@ -11,6 +11,7 @@ import streamlit as st
 from google.genai import types
 
 from components.session import connected
+from playground import variables
 from playground.documents import DOCUMENT_TYPES, check_youtube_url
 from playground.errors import BadInput, PlaygroundError
 from playground.media import Attachment, CheckedUploads, check_upload, human_size
@@ -41,6 +42,27 @@ class PromptInput:
     attachments: list[Attachment] = field(default_factory=list)
     rejected: list[BadInput] = field(default_factory=list)
     namespace: str = ""
+    #: Values typed for the ``{{variables}}`` of the prompt and system instruction.
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+def variables_editor(namespace: str, *texts: str) -> dict[str, str]:
+    """An input per ``{{variable}}`` found in `texts` (`{namespace}.var.<name>`), shown only
+    when there are any; returns the typed values."""
+    names = variables.names_in(*texts)
+    if not names:
+        return {}
+    values: dict[str, str] = {}
+    with st.container(border=True):
+        st.markdown(
+            ":material/data_object: **Variables** — filled in before the prompt is sent",
+        )
+        cols = st.columns(min(3, len(names)))
+        for index, name in enumerate(names):
+            values[name] = cols[index % len(cols)].text_input(
+                f"{{{{{name}}}}}", key=f"{namespace}.var.{name}", placeholder=f"value of {name}"
+            )
+    return values
 
 
 def system_instruction_editor(

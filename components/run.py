@@ -12,11 +12,18 @@ from components.code import get_code
 from components.connection import token_count
 from components.errors import show_error
 from components.library import record_run
-from components.prompt import PromptInput, prompt_editor, system_instruction_editor
+from components.prompt import (
+    PromptInput,
+    prompt_editor,
+    system_instruction_editor,
+    variables_editor,
+)
 from components.session import connected, run_blockers
+from playground import variables
 from playground.errors import BadInput
 from playground.gemini import GenerateRequest, build_request, user_content
 from playground.reply import Reply
+from playground.settings import GenerationSettings
 from playground.state import SETTINGS, TEXT_REPLY, TEXT_REPLY_JSON
 
 
@@ -37,6 +44,7 @@ def prompt_row(
     settings = st.session_state[SETTINGS]
     system_instruction_editor()
     prompt = prompt_editor(namespace, placeholder=placeholder)
+    prompt.variables = variables_editor(namespace, prompt.text, settings.system_instruction)
     for problem in prompt.rejected:
         show_error(problem)
     cols = st.columns([1, 1, 1.3, 3] if stream else [1, 1.3, 4], vertical_alignment="center")
@@ -49,15 +57,16 @@ def prompt_row(
         and cols[1].button("Retry", key=f"{namespace}.retry", icon=":material/refresh:")
     )
     has_prompt = bool(prompt.text.strip() or prompt.attachments)
+    filled_settings, text = filled(settings, prompt)
     with cols[-2]:
         get_code(
-            build_request(settings, prompt.text, prompt.attachments, stream=stream)
+            build_request(filled_settings, text, prompt.attachments, stream=stream)
             if has_prompt
             else None,
             key=f"{namespace}.code",
         )
     if has_prompt:
-        tokens = token_count(link, settings.model, [user_content(prompt.text, prompt.attachments)])
+        tokens = token_count(link, settings.model, [user_content(text, prompt.attachments)])
         cols[-1].caption(f"Prompt: {tokens:,} tokens" if tokens is not None else "Prompt: — tokens")
     return PromptRow(prompt, run, retry)
 
@@ -72,7 +81,19 @@ def checked_request(prompt: PromptInput, *, stream: bool = False) -> GenerateReq
             kind="bad_attachment",
         )
     settings = st.session_state[SETTINGS]
-    return build_request(settings, prompt.text, prompt.attachments, stream=stream)
+    names = variables.names_in(prompt.text, settings.system_instruction)
+    variables.require(names, prompt.variables)
+    filled_settings, text = filled(settings, prompt)
+    return build_request(filled_settings, text, prompt.attachments, stream=stream)
+
+
+def filled(settings: GenerationSettings, prompt: PromptInput) -> tuple[GenerationSettings, str]:
+    """The settings and prompt text with the typed ``{{variables}}`` put in (placeholders
+    without a value stay, so Get code shows what is still missing)."""
+    system = variables.fill(settings.system_instruction, prompt.variables)
+    if system != settings.system_instruction:
+        settings = settings.model_copy(update={"system_instruction": system})
+    return settings, variables.fill(prompt.text, prompt.variables)
 
 
 def keep_text_reply(request: GenerateRequest) -> Callable[[Reply], None]:

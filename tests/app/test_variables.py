@@ -1,0 +1,49 @@
+"""AppTest: {{variables}} in the prompt and the system instruction get inputs; a missing one
+is refused before anything is sent (the typed prompt stays); filled ones go over the wire."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _sent_texts(offline, action: str) -> tuple[str, str]:
+    body = offline.last(action).body
+    prompt = " ".join(p.get("text", "") for p in body["contents"][-1]["parts"])
+    system = " ".join(
+        p.get("text", "")
+        for p in (body.get("systemInstruction") or body.get("system_instruction") or {}).get(
+            "parts", []
+        )
+    )
+    return prompt, system
+
+
+@pytest.mark.parametrize(
+    ("page", "action"), [("text", "generateContent"), ("stream", "streamGenerateContent")]
+)
+def test_variables_are_filled_before_sending_and_a_missing_one_sends_nothing(
+    app, offline, page, action
+):
+    if page == "stream":
+        app.switch_page("views/stream.py").run()
+    app.text_area(key="settings.system_instruction").input("You are a guide in {{city}}.")
+    app.text_area(key=f"{page}.prompt").input("Tell me about {{topic}} in {{city}}.").run()
+    assert [t.label for t in app.text_input if t.key and ".var." in t.key] == [
+        "{{topic}}",
+        "{{city}}",
+    ]  # in order of first use: the prompt, then the system instruction
+
+    app.text_input(key=f"{page}.var.city").input("Lisbon")
+    app.button(key=f"{page}.run").click().run()
+
+    errors = " ".join(e.value for e in [*app.main.error, *app.main.warning])
+    assert "The variable has no value: {{topic}}." in errors
+    assert offline.last(action) is None
+    assert app.text_area(key=f"{page}.prompt").value == "Tell me about {{topic}} in {{city}}."
+
+    app.text_input(key=f"{page}.var.topic").input("trams")
+    app.button(key=f"{page}.run").click().run()
+
+    assert not app.exception, app.exception
+    prompt, system = _sent_texts(offline, action)
+    assert prompt == "Tell me about trams in Lisbon." and system == "You are a guide in Lisbon."
