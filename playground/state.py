@@ -237,3 +237,7 @@ SESSION_DEFAULTS.update({COMPARE_RUN: _none, COMPARE_COUNT: lambda: 2, COMPARE_N
 COMPARE_CHECKED = "compare.checked"  # CheckedUploads of the Compare prompt's attachments
 
 SESSION_DEFAULTS[COMPARE_CHECKED] = CheckedUploads
+
+TEXT_CASES = "text.cases"  # the test-case rows ({variable: value}) of the Text page
+TEXT_CASE_RESULTS = "text.case_results"  # the last "Run all test cases": one dict a row
+SESSION_DEFAULTS.update({TEXT_CASES: list, TEXT_CASE_RESULTS: _none})
