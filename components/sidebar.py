@@ -89,7 +89,7 @@ def _forget_key() -> None:
 
 NO_KEY_NOTICE = (
     "The offline demo stays on: there is no Gemini API key yet. "
-    "Paste one under “Use your Gemini API key” to use Gemini itself."
+    "Paste one below to use Gemini itself."
 )
 
 
@@ -209,7 +209,6 @@ def _max_tokens_controls(max_override: int | None) -> Any:
         key=MAX_TOKENS_EXACT,
         on_change=_exact_max_tokens,
         label_visibility="collapsed",
-        help="Type an exact number of tokens.",
     )
     return value
 
