@@ -25,6 +25,9 @@ pages = st.navigation(
             st.Page(
                 "views/stream.py", title="Streaming", icon=":material/stream:", url_path="streaming"
             ),
+            st.Page(
+                "views/compare.py", title="Compare", icon=":material/compare:", url_path="compare"
+            ),
         ],
         "Tune": [
             st.Page(
