@@ -241,3 +241,5 @@ SESSION_DEFAULTS[COMPARE_CHECKED] = CheckedUploads
 TEXT_CASES = "text.cases"  # the test-case rows ({variable: value}) of the Text page
 TEXT_CASE_RESULTS = "text.case_results"  # the last "Run all test cases": one dict a row
 SESSION_DEFAULTS.update({TEXT_CASES: list, TEXT_CASE_RESULTS: _none})
+TEXT_CASES_PROBLEM = "text.cases_problem"  # why the last test-case CSV was refused
+SESSION_DEFAULTS[TEXT_CASES_PROBLEM] = _none

@@ -8,9 +8,11 @@ from components.prompt import refresh_uploads
 from components.reply import render_reply
 from components.run import checked_request, keep_text_reply, prompt_row
 from components.session import connected
+from components.test_cases import test_cases
 from components.waiting import resume, retry_notices, wait_for
 from playground.errors import PlaygroundError
 from playground.state import SETTINGS, TEXT_ERROR, TEXT_REPLY, TEXT_REPLY_JSON
+from playground.variables import names_in
 
 st.title("Text", anchor=False)
 st.caption(
@@ -20,6 +22,7 @@ st.caption(
 
 link = connected()
 row = prompt_row("text", placeholder="e.g. How does AI work?")
+test_cases(row.prompt, names_in(row.prompt.text, st.session_state[SETTINGS].system_instruction))
 
 if row.run:
     st.session_state[TEXT_ERROR] = None

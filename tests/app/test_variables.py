@@ -47,3 +47,42 @@ def test_variables_are_filled_before_sending_and_a_missing_one_sends_nothing(
     assert not app.exception, app.exception
     prompt, system = _sent_texts(offline, action)
     assert prompt == "Tell me about trams in Lisbon." and system == "You are a guide in Lisbon."
+
+
+def test_test_cases_from_a_csv_run_one_call_each_and_export_with_their_values(app, offline):
+    app.text_area(key="text.prompt").input("Write a haiku about {{topic}} in {{city}}.").run()
+    csv_text = "city,topic\nLisbon,trams\nOslo,snow\n=cmd,rain\n"
+    app.file_uploader(key="text.cases_csv").upload("cases.csv", csv_text.encode(), "text/csv").run()
+    app.button(key="text.cases_run").click().run()
+    assert not app.exception, app.exception
+
+    sent = [
+        " ".join(p.get("text", "") for p in r.body["contents"][-1]["parts"])
+        for r in offline.requests
+        if r.action == "generateContent"
+    ]
+    assert sorted(sent) == sorted(
+        [
+            "Write a haiku about trams in Lisbon.",
+            "Write a haiku about snow in Oslo.",
+            "Write a haiku about rain in =cmd.",
+        ]
+    )
+    table = app.main.dataframe[-1].value
+    assert list(table["city"]) == ["Lisbon", "Oslo", "=cmd"]
+    assert all(table["finish"] == "STOP") and all(table["cost"].str.startswith("would cost $"))
+    assert "trams" in table["reply"][0] and "Haiku" in table["reply"][0]
+    download = next(b for b in app.get("download_button") if b.key == "text.cases_download")
+    assert download
+
+
+def test_a_test_case_missing_a_value_is_named_and_nothing_is_sent(app, offline):
+    app.text_area(key="text.prompt").input("About {{topic}} in {{city}}").run()
+    app.file_uploader(key="text.cases_csv").upload(
+        "cases.csv", b"city,topic\nLisbon,trams\nOslo,\n", "text/csv"
+    ).run()
+    app.button(key="text.cases_run").click().run()
+
+    shown = " ".join(e.value for e in [*app.main.error, *app.main.warning])
+    assert "The variable has no value in test case 2: {{topic}}." in shown
+    assert not [r for r in offline.requests if r.action == "generateContent"]
