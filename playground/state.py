@@ -243,3 +243,4 @@ TEXT_CASE_RESULTS = "text.case_results"  # the last "Run all test cases": one di
 SESSION_DEFAULTS.update({TEXT_CASES: list, TEXT_CASE_RESULTS: _none})
 TEXT_CASES_PROBLEM = "text.cases_problem"  # why the last test-case CSV was refused
 SESSION_DEFAULTS[TEXT_CASES_PROBLEM] = _none
+COMPARE_INFLIGHT = "compare.inflight"  # (CompareRun, its StreamRuns) while the columns stream
