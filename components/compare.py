@@ -42,6 +42,7 @@ from playground.state import (
     COMPARE_COUNT,
     COMPARE_DIFF_A,
     COMPARE_DIFF_B,
+    COMPARE_INFLIGHT,
     COMPARE_NOTICE,
     COMPARE_RUN,
     MODEL,
@@ -133,6 +134,7 @@ def stream_columns(link: Connected, compare: CompareRun) -> None:
             st.subheader(column.label, anchor=False)
             st.caption(f"`{column.model}`")
             boxes.append((st.empty(), st.empty(), st.empty()))
+    st.session_state[COMPARE_INFLIGHT] = (compare, streams)  # for a Stop or another rerun
     out: queue.SimpleQueue = queue.SimpleQueue()
     texts: list[list[str]] = [[] for _ in streams]
     notes: list[str | None] = [None for _ in streams]
@@ -174,6 +176,7 @@ def stream_columns(link: Connected, compare: CompareRun) -> None:
         for stream in streams:
             if stream.reply is None:
                 stream.stop()  # the script went away: let the workers end
+    st.session_state.pop(COMPARE_INFLIGHT, None)
     for index, (column, stream) in enumerate(zip(compare.columns, streams, strict=True)):
         column.reply = stream.reply
         column.error = stream.error
@@ -186,6 +189,20 @@ def stream_columns(link: Connected, compare: CompareRun) -> None:
             )
         if column.reply is not None:
             record_run("compare", column.request, column.reply)
+
+
+def recover_stopped() -> CompareRun | None:
+    """The comparison a previous run left while its columns streamed (Stop, or another
+    widget touched): each column keeps what arrived, a finished one its whole reply."""
+    inflight = st.session_state.pop(COMPARE_INFLIGHT, None)
+    if inflight is None:
+        return None
+    compare, streams = inflight
+    for column, stream in zip(compare.columns, streams, strict=True):
+        stream.stop()
+        column.reply = stream.reply if stream.reply is not None else stream.snapshot("stopped")
+        column.error = stream.error
+    return compare
 
 
 def _draw_live(boxes, stream: StreamRun, column: Column, text: list[str], note: str | None):
@@ -237,6 +254,9 @@ def show_run(compare: CompareRun) -> None:
             if column.error is not None:
                 show_error(column.error)
             reply = column.reply
+            if reply is not None and reply.interrupted == "stopped":
+                kept = "the text that arrived is kept" if reply.text else "no text had arrived"
+                st.warning(f"**Stopped** — {kept}.", icon=":material/stop_circle:")
             if reply is not None and reply.timing.chunks:
                 if reply.first is not None:
                     render_candidate(reply.first)

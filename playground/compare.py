@@ -144,10 +144,22 @@ class CompareRun:
 
 
 _WORD = re.compile(r"\S+")
+BREAK = "\n"  # a line break, kept as a token of its own so the diff keeps the layout
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    """The words of a text, with a BREAK token per line break (at most two in a row: a
+    paragraph break)."""
+    tokens: list[str] = []
+    for number, line in enumerate(text.strip().split("\n")):
+        if number and tokens[-2:] != [BREAK, BREAK]:
+            tokens.append(BREAK)
+        tokens.extend(_WORD.findall(line))
+    return tokens
+
+
+def _count(run: tuple[str, ...]) -> int:
+    return sum(1 for w in run if w != BREAK)
 
 
 @dataclass(frozen=True)
@@ -158,15 +170,15 @@ class WordDiff:
 
     @property
     def added(self) -> int:
-        return sum(len(w) for op, w in self.runs if op == "insert")
+        return sum(_count(w) for op, w in self.runs if op == "insert")
 
     @property
     def removed(self) -> int:
-        return sum(len(w) for op, w in self.runs if op == "delete")
+        return sum(_count(w) for op, w in self.runs if op == "delete")
 
     @property
     def same(self) -> int:
-        return sum(len(w) for op, w in self.runs if op == "equal")
+        return sum(_count(w) for op, w in self.runs if op == "equal")
 
     def summary(self) -> str:
         total = self.same + self.removed
@@ -178,17 +190,45 @@ class WordDiff:
 
     def markdown(self, escape: Callable[[str], str] = escape_markdown) -> str:
         """Streamlit Markdown: kept words plain, insertions green, deletions red and struck
-        through; every word escaped so the model's Markdown shows literally."""
-        out = []
+        through; every word escaped so the model's Markdown shows literally; line and
+        paragraph breaks kept (a deleted break is dropped, an inserted one kept)."""
+        out: list[str] = []  # coloured runs of words, and BREAKs between them
         for op, run in self.runs:
-            text = escape(" ".join(run))
-            if op == "insert":
-                out.append(f":green[{text}]")
-            elif op == "delete":
-                out.append(f":red[~~{text}~~]")
+            for number, line in enumerate(_split_breaks(run)):
+                if number and op != "delete":
+                    out.append(BREAK)
+                if line:
+                    out.append(_coloured(op, escape(" ".join(line))))
+        text = ""
+        for piece in out:
+            if piece == BREAK:
+                text = text.rstrip(" ")
+                if text.endswith("  \n"):  # a second break in a row: a new paragraph
+                    text = text[:-3] + "\n\n"
+                elif not text.endswith("\n\n"):
+                    text += "  \n"  # a hard line break
             else:
-                out.append(text)
-        return " ".join(out)
+                text += piece + " "
+        return text.strip()
+
+
+def _split_breaks(run: tuple[str, ...]) -> list[list[str]]:
+    """The words of a run between its BREAKs (empty lists where breaks follow each other)."""
+    lines: list[list[str]] = [[]]
+    for word in run:
+        if word == BREAK:
+            lines.append([])
+        else:
+            lines[-1].append(word)
+    return lines
+
+
+def _coloured(op: str, text: str) -> str:
+    if op == "insert":
+        return f":green[{text}]"
+    if op == "delete":
+        return f":red[~~{text}~~]"
+    return text
 
 
 def word_diff(first: str, second: str) -> WordDiff:

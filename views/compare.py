@@ -6,6 +6,7 @@ import streamlit as st
 from components.compare import (
     build_run,
     column_setup,
+    recover_stopped,
     show_diff,
     show_notice,
     show_run,
@@ -23,6 +24,9 @@ st.caption(
     "their replies, speed and cost."
 )
 show_notice()
+stopped = recover_stopped()
+if stopped is not None:
+    st.session_state[COMPARE_RUN] = stopped
 
 link = connected()
 models, labels = column_setup(link)
@@ -37,6 +41,7 @@ if st.button("Run", key="compare.go", type="primary", icon=":material/play_arrow
         refresh_uploads(prompt)
         compare = build_run(link, prompt, models, labels)
         with live.container():
+            st.button("Stop", key="compare.stop", icon=":material/stop_circle:")
             stream_columns(link, compare)
         st.session_state[COMPARE_RUN] = compare
     except PlaygroundError as problem:

@@ -7,6 +7,7 @@ import pytest
 from google.genai import types
 
 from playground.compare import (
+    BREAK,
     Column,
     CompareRun,
     check_setup,
@@ -15,6 +16,7 @@ from playground.compare import (
     fill_models,
     model_key,
     word_diff,
+    words,
 )
 from playground.errors import BadInput
 from playground.gemini import GenerateRequest
@@ -148,8 +150,19 @@ def test_word_diff_escapes_the_models_markdown():
     assert md.endswith(r"and gemini\_offline")
 
 
-def test_word_diff_ignores_whitespace_and_handles_empty_texts():
-    assert word_diff("a  b\n\nc", "a b c").runs == (("equal", ("a", "b", "c")),)
+def test_word_diff_ignores_spacing_and_handles_empty_texts():
+    assert word_diff("a  b \t c", " a b c ").runs == (("equal", ("a", "b", "c")),)
     assert word_diff("", "").runs == ()
     assert word_diff("", "").summary().endswith("— of the first reply's words kept")
     assert word_diff("", "new").markdown() == ":green[new]"
+
+
+def test_line_and_paragraph_breaks_are_kept_but_not_counted():
+    assert words("a b\n\n\n\nc\nd") == ["a", "b", BREAK, BREAK, "c", BREAK, "d"]
+    diff = word_diff("Title\n\n- one two\n- three", "Title\n\n- one 2\n- three\n\nEnd")
+    assert (diff.added, diff.removed) == (2, 1)
+    assert diff.markdown() == (
+        "Title\n\n\\- one :red[~~two~~] :green[2]  \n\\- three\n\n:green[End]"
+    )
+    joined = word_diff("a\nb", "a b")  # a deleted break is dropped from the view
+    assert joined.markdown() == "a b" and (joined.added, joined.removed) == (0, 0)
