@@ -67,6 +67,9 @@ def column_setup(link: Connected) -> tuple[list[str], list[str]]:
         help="How many models answer the same prompt side by side.",
     )
     count = int(count or COLUMN_CHOICES[0])
+    if not ids:
+        st.warning("No text model is available to this connection, so there is nothing to compare.")
+        return [], []
     current = [st.session_state.get(model_key(i)) for i in range(count)]
     filled = fill_models(current, ids, st.session_state[SETTINGS].model)
     chosen: list[str] = []

@@ -121,3 +121,22 @@ def test_the_columns_stream_at_the_same_time(page, offline):
     latencies = [c.reply.timing.latency_s for c in page.session_state["compare.run"].columns]
     assert min(latencies) > 0.3  # each stream took a while…
     assert wall < sum(latencies) * 0.8  # …and they overlapped instead of queueing
+
+
+def test_four_columns_send_four_models(page, offline):
+    page.radio(key="compare.count").set_value(4).run()
+    chosen = [page.selectbox(key=f"compare.model.{i}").value for i in range(4)]
+    assert len(set(chosen)) == 4  # each new column starts with a model not yet in use
+    run_compare(page)
+    assert sorted(r.model for r in streams(offline)) == sorted(chosen)
+    assert captions(page).count("Cost: would cost $") == 4
+    assert page.button(key="compare.best.3").label == "Best"
+
+
+def test_a_429_that_lasts_is_explained_in_each_column_without_figures(page, offline):
+    run_compare(page, f"{PROMPT} [[fault:429]]")
+    errors = [e.value for e in page.main.error]
+    assert len(errors) == 2 and errors[0] == errors[1]
+    assert "429 RESOURCE_EXHAUSTED" in errors[0] and "You hit a rate limit" in errors[0]
+    assert "First token" not in captions(page) and "Cost:" not in captions(page)
+    assert page.text_area(key="compare.prompt").value == f"{PROMPT} [[fault:429]]"

@@ -51,17 +51,19 @@ def test_compare_two_models_side_by_side(wide, app_url):
     assert path.stat().st_size > 10_000
 
 
-def test_stop_keeps_what_each_column_received(wide, app_url):
+def test_three_columns_stream_and_stop_keeps_what_each_received(wide, app_url):
     page = wide
     page.goto(f"{app_url}/compare")
+    page.get_by_text("3", exact=True).click()  # the Columns choice
+    page.get_by_label("Column 3").wait_for()
     prompt = page.get_by_label("Prompt")
     prompt.fill("Write a long essay about how AI works")
     prompt.press("Control+Enter")
     page.get_by_role("button", name="Run", exact=True).click()
-    expect(page.get_by_text("tokens/s", exact=False)).to_have_count(2, timeout=30_000)
+    expect(page.get_by_text("tokens/s", exact=False)).to_have_count(3, timeout=30_000)
     page.get_by_role("button", name="Stop", exact=True).click()
     expect(page.get_by_text("Stopped", exact=False).first).to_be_visible(timeout=10_000)
-    expect(page.get_by_role("button", name="Best")).to_have_count(2)
+    expect(page.get_by_role("button", name="Best")).to_have_count(3)
     expect(page.get_by_text("(STOPPED)", exact=False).first).to_be_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_label("Prompt").input_value() == "Write a long essay about how AI works"
