@@ -61,6 +61,8 @@ def test_three_columns_stream_and_stop_keeps_what_each_received(wide, app_url):
     prompt.press("Control+Enter")
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.get_by_text("tokens/s", exact=False)).to_have_count(3, timeout=30_000)
+    expect(page.get_by_text("would cost", exact=False)).to_have_count(3)  # live, per column
+    screenshot(page, "compare-02-streaming")
     page.get_by_role("button", name="Stop", exact=True).click()
     expect(page.get_by_text("Stopped", exact=False).first).to_be_visible(timeout=10_000)
     expect(page.get_by_role("button", name="Best")).to_have_count(3)
@@ -68,4 +70,4 @@ def test_three_columns_stream_and_stop_keeps_what_each_received(wide, app_url):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_label("Prompt").input_value() == "Write a long essay about how AI works"
     settle(page)
-    screenshot(page, "compare-02-stopped")
+    screenshot(page, "compare-03-stopped")
