@@ -172,7 +172,12 @@ def stream_columns(link: Connected, compare: CompareRun) -> None:
             if now - drawn_at >= 1 / FRAME_RATE or len(done) == len(streams):
                 for index, stream in enumerate(streams):
                     _draw_live(
-                        boxes[index], stream, compare.columns[index], texts[index], notes[index]
+                        boxes[index],
+                        stream,
+                        compare.columns[index],
+                        texts[index],
+                        notes[index],
+                        index in done,
                     )
                 drawn_at = now
     finally:
@@ -208,8 +213,14 @@ def recover_stopped() -> CompareRun | None:
     return compare
 
 
-def _draw_live(boxes, stream: StreamRun, column: Column, text: list[str], note: str | None):
+def _draw_live(
+    boxes, stream: StreamRun, column: Column, text: list[str], note: str | None, finished: bool
+):
     status, cost, body = boxes
+    if finished and stream.error is not None and not stream.chunks:
+        with status.container():
+            show_error(stream.error)  # while the other columns go on
+        return
     if not stream.chunks:
         waiting = f":material/hourglass_top: Waiting for the first token… {stream.elapsed():.1f} s"
         status.caption(f"{waiting} · {note}" if note else waiting)
