@@ -406,15 +406,19 @@ def render_starting_history() -> None:
         "Start from a history", icon=":material/history_edu:", expanded=not conversation().turns
     ):
         st.caption(
-            "Write exchanges the model will see as earlier turns (the seed's "
-            "“Hello” / “Great to meet you” example is one click away)."
+            "Write exchanges the model will see as earlier turns (an example "
+            "“Hello” / “Great to meet you” exchange is one click away)."
         )
         cols = st.columns(2)
         cols[0].text_area("User says", key="chat.seed.user", height=80)
         cols[1].text_area("Model replies", key="chat.seed.model", height=80)
-        cols = st.columns([2, 2, 3])
+        cols = st.columns([2, 4, 2])
         cols[0].button("Add exchange", key="chat.seed.add", on_click=_add_seed_exchange)
-        cols[1].button("Use the seed example", key="chat.seed.example", on_click=_use_seed_example)
+        cols[1].button(
+            "Start from an example conversation",
+            key="chat.seed.example",
+            on_click=_use_seed_example,
+        )
 
 
 def _restore_upload() -> None:

@@ -19,6 +19,8 @@ from playground.reply import (
     Reply,
     ReplyPart,
     Retrieved,
+    finish_code,
+    finish_words,
     step_sources,
     step_summary,
 )
@@ -159,13 +161,14 @@ def usage_line(reply: Reply) -> str:
 def render_usage(reply: Reply) -> None:
     """Token usage and timing as a row of small metrics."""
     usage = reply.usage
-    cols = st.columns(6)
+    cols = st.columns(5)
     cols[0].metric("Prompt tokens", f"{usage.prompt_tokens:,}")
     cols[1].metric("Output tokens", f"{usage.output_tokens:,}")
     cols[2].metric("Thought tokens", f"{usage.thought_tokens:,}")
     cols[3].metric("Total tokens", f"{usage.total_tokens:,}")
     cols[4].metric("Latency", f"{reply.timing.latency_s:.2f} s")
-    cols[5].metric("Finish", (reply.block_reason and "BLOCKED") or reply.finish_reason or "—")
+    # In words, where an st.metric would truncate "MAX_TOKENS" in a narrow column.
+    st.markdown(f":material/flag: {finish_words(finish_code(reply))}")
     details = []
     if reply.model_version:
         details.append(f"Model version: `{reply.model_version}`")

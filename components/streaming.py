@@ -20,7 +20,7 @@ from components.waiting import retry_notices, show_retry
 from playground.background import Background, Emit, Tick
 from playground.gemini import StreamRun
 from playground.markdown import unfetch_images, unfetch_stream
-from playground.reply import Reply, Timing
+from playground.reply import FINISH_WORDS, Reply, Timing, finish_code, finish_words  # noqa: F401 (re-exported)
 from playground.state import STREAM_ERROR, STREAM_REPLY, STREAM_REQUEST
 
 FRAME_RATE = 30  # screen updates a second while a stream arrives, at most
@@ -152,30 +152,6 @@ def render_stream_figures(reply: Reply) -> None:
     if reply.blocked and reply.block_reason:
         finish += f" — {reply.block_reason}"
     st.markdown(f":material/flag: {finish}")
-
-
-FINISH_WORDS = {
-    "STOP": "complete",
-    "MAX_TOKENS": "cut at Max output tokens",
-    "SAFETY": "stopped by the safety filters",
-    "RECITATION": "stopped for recitation",
-    "BLOCKED": "blocked",
-    "CUT": "the stream was cut off",
-    "STOPPED": "stopped by you",
-}
-
-
-def finish_words(code: str) -> str:
-    """A finish reason (or how a stream ended) in words, with its API name: it wraps in a
-    caption, where an st.metric would truncate "MAX_TOKENS" in a narrow column."""
-    words = FINISH_WORDS.get(code, code.replace("_", " ").lower())
-    return f"**Finish:** {words} (`{code}`)" if code != "—" else "**Finish:** —"
-
-
-def finish_code(reply: Reply) -> str:
-    if reply.blocked:
-        return "BLOCKED"
-    return reply.finish_reason or (reply.interrupted or "—").upper()
 
 
 def token_chart_spec(timeline: tuple[tuple[float, int], ...]) -> dict:

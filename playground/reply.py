@@ -492,3 +492,28 @@ def parts_of(content: types.Content | None) -> tuple[ReplyPart, ...]:
     for index, part in enumerate(content.parts if content and content.parts else []):
         parts.extend(_reply_parts(part, index))
     return tuple(parts)
+
+
+FINISH_WORDS = {
+    "STOP": "complete",
+    "MAX_TOKENS": "cut at Max output tokens",
+    "SAFETY": "stopped by the safety filters",
+    "RECITATION": "stopped for recitation",
+    "BLOCKED": "blocked",
+    "CUT": "the stream was cut off",
+    "STOPPED": "stopped by you",
+}
+
+
+def finish_words(code: str) -> str:
+    """A finish reason (or how a stream ended) in words, with its API name: it wraps in a
+    caption, where an st.metric would truncate "MAX_TOKENS" in a narrow column."""
+    words = FINISH_WORDS.get(code, code.replace("_", " ").lower())
+    return f"**Finish:** {words} (`{code}`)" if code != "—" else "**Finish:** —"
+
+
+def finish_code(reply: Reply) -> str:
+    """The reply's finish reason, BLOCKED, or how its stream ended (CUT, STOPPED), or —."""
+    if reply.blocked:
+        return "BLOCKED"
+    return reply.finish_reason or (reply.interrupted or "—").upper()

@@ -47,7 +47,7 @@ def test_attach_a_pdf_and_a_video_and_ask_about_them(page, app_url, tmp_path):
     prompt.fill("Summarise the report and the video")
     prompt.press("Control+Enter")
     page.get_by_role("button", name="Run", exact=True).click()
-    page.get_by_text("Output tokens").wait_for()
+    page.get_by_text("Output tokens", exact=True).wait_for()
     reply = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="3-page PDF")
     expect(reply.last).to_be_visible()
     text = reply.last.inner_text()

@@ -18,7 +18,7 @@ def test_run_a_prompt_offline_and_see_the_reply(page, app_url):
     prompt.fill("How does AI work?")
     prompt.press("Control+Enter")
     page.get_by_role("button", name="Run", exact=True).click()
-    page.get_by_text("Output tokens").wait_for()
+    page.get_by_text("Output tokens", exact=True).wait_for()
     reply = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="for real answers")
     expect(reply.last).to_be_visible()
     assert "AI" in reply.last.inner_text()  # the simulated reply is about the prompt's topic

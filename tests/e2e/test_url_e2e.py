@@ -93,7 +93,7 @@ def test_two_chat_turns_survive_a_reload(page, app_url):
             2 * number, timeout=30_000
         )
         # the turn's figures are drawn by the run after the reply, which saved it first
-        finished = page.get_by_text(re.compile(r"output tokens · .* STOP$"))
+        finished = page.get_by_text(re.compile(r"output tokens · .* STOP · would cost \$"))
         expect(finished).to_have_count(number, timeout=30_000)
     wait_for_query(page, "c")
     page.reload()
