@@ -22,8 +22,10 @@ from components.errors import show_error
 from components.library import record_run
 from components.prompt import PromptInput
 from components.reply import render_candidate, render_finish
+from components.run import filled as filled_prompt
 from components.session import run_blockers
 from components.streaming import finish_code, finish_words
+from playground import variables
 from playground.compare import (
     COLUMN_CHOICES,
     Column,
@@ -38,6 +40,7 @@ from playground.compare import (
 from playground.errors import BadInput, PlaygroundError
 from playground.gemini import StreamEvent, StreamRun, build_request
 from playground.markdown import unfetch_images
+from playground.settings import GenerationSettings
 from playground.state import (
     COMPARE_COUNT,
     COMPARE_DIFF_A,
@@ -99,16 +102,20 @@ def build_run(link: Connected, prompt: PromptInput, models: list[str], labels: l
             "Remove the file marked above (or replace it with a valid file), then Run.",
             kind="bad_attachment",
         )
-    settings = st.session_state[SETTINGS]
+    settings: GenerationSettings = st.session_state[SETTINGS]
+    variables.require(
+        variables.names_in(prompt.text, settings.system_instruction), prompt.variables
+    )
+    settings, text = filled_prompt(settings, prompt)
     columns = []
     for model, label in zip(models, labels, strict=True):
         info = link.catalog.info(model)
         fitted = settings.model_copy(update={"model": model}).for_model(
             info.thinking_style, info.output_token_limit
         )
-        request = build_request(fitted, prompt.text, prompt.attachments, stream=True)
+        request = build_request(fitted, text, prompt.attachments, stream=True)
         columns.append(Column(model, label, request))
-    return CompareRun(prompt.text, columns)
+    return CompareRun(text, columns)
 
 
 def _pump(index: int, run: StreamRun, out: queue.SimpleQueue) -> None:

@@ -15,13 +15,14 @@ from contextlib import closing
 
 import streamlit as st
 
+from components.cost import cost_text
 from components.reply import render_candidate, render_finish, usage_line
 from components.waiting import retry_notices, show_retry
 from playground.background import Background, Emit, Tick
 from playground.gemini import StreamRun
 from playground.markdown import unfetch_images, unfetch_stream
 from playground.reply import FINISH_WORDS, Reply, Timing, finish_code, finish_words  # noqa: F401 (re-exported)
-from playground.state import STREAM_ERROR, STREAM_REPLY, STREAM_REQUEST
+from playground.state import SETTINGS, STREAM_ERROR, STREAM_REPLY, STREAM_REQUEST
 
 FRAME_RATE = 30  # screen updates a second while a stream arrives, at most
 
@@ -189,5 +190,7 @@ def render_streamed_reply(reply: Reply) -> None:
         render_candidate(reply.first)  # thoughts, text with citations, code, calls, sources
     render_finish(reply)
     render_stream_figures(reply)
-    st.caption(usage_line(reply))
+    request = st.session_state.get(STREAM_REQUEST)
+    model = request.model if request is not None else st.session_state[SETTINGS].model
+    st.caption(f"{usage_line(reply)} · {cost_text(reply, model)}")
     render_token_chart(reply)

@@ -13,10 +13,15 @@ from components.compare import (
     stream_columns,
 )
 from components.errors import show_error
-from components.prompt import prompt_editor, refresh_uploads, system_instruction_editor
+from components.prompt import (
+    prompt_editor,
+    refresh_uploads,
+    system_instruction_editor,
+    variables_editor,
+)
 from components.session import connected
 from playground.errors import PlaygroundError
-from playground.state import COMPARE_RUN
+from playground.state import COMPARE_RUN, SETTINGS
 
 st.title("Compare", anchor=False)
 st.caption(
@@ -32,6 +37,9 @@ link = connected()
 models, labels = column_setup(link)
 system_instruction_editor()
 prompt = prompt_editor("compare", placeholder="e.g. Explain how AI works in three sentences")
+prompt.variables = variables_editor(
+    "compare", prompt.text, st.session_state[SETTINGS].system_instruction
+)
 for problem in prompt.rejected:
     show_error(problem)
 

@@ -105,3 +105,19 @@ def test_an_image_model_without_a_price_says_so(app, offline):
     app.button(key="images.run").click().run()
 
     assert "Cost: no price known" in [c.value for c in app.main.caption]
+
+
+def test_a_streamed_run_shows_what_it_would_cost(app, offline):
+    from playground.pricing import load_prices, money, use_of
+    from playground.state import STREAM_REPLY
+
+    app.switch_page("views/stream.py").run()
+    app.text_area(key="stream.prompt").input("How does AI work?")
+    app.button(key="stream.run").click().run()
+
+    reply = app.session_state[STREAM_REPLY]
+    cost = load_prices().cost("gemini-2.5-flash", use_of(reply.usage))
+    assert cost is not None and reply.usage.output_tokens > 0
+    assert any(
+        c.value.endswith(f" · Cost: would cost {money(cost.total)}") for c in app.main.caption
+    )

@@ -86,3 +86,23 @@ def test_a_test_case_missing_a_value_is_named_and_nothing_is_sent(app, offline):
     shown = " ".join(e.value for e in [*app.main.error, *app.main.warning])
     assert "The variable has no value in test case 2: {{topic}}." in shown
     assert not [r for r in offline.requests if r.action == "generateContent"]
+
+
+def test_compare_fills_variables_for_every_column(app, offline):
+    app.switch_page("views/compare.py").run()
+    app.text_area(key="compare.prompt").input("Describe {{city}} in one line.").run()
+    app.button(key="compare.go").click().run()
+    assert "The variable has no value: {{city}}." in " ".join(
+        e.value for e in [*app.main.error, *app.main.warning]
+    )
+    assert offline.last("streamGenerateContent") is None
+
+    app.text_input(key="compare.var.city").input("Porto")
+    app.button(key="compare.go").click().run()
+
+    assert not app.exception, app.exception
+    sent = [r for r in offline.requests if r.action == "streamGenerateContent"]
+    assert len({r.model for r in sent}) == 2
+    assert {r.body["contents"][-1]["parts"][0]["text"] for r in sent} == {
+        "Describe Porto in one line."
+    }
