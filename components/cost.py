@@ -11,6 +11,7 @@ from playground.errors import BadInput
 from playground.images import ImageOutcome
 from playground.pricing import Cost, PriceTable, TokenUse, describe, load_prices, use_of
 from playground.reply import Reply
+from playground.tuning import Cell, CellResult, Grid, cell_model, cell_use, grid_cost
 
 
 @st.cache_resource(show_spinner=False)
@@ -86,3 +87,20 @@ def turn_cost_text(stats: TurnStats, model: str) -> str:
 def chat_total_text(stats: list[TurnStats], model: str) -> str:
     """``chat so far: $…`` over every reply of a conversation."""
     return f"chat so far: {total_text([turn_cost(s, model) for s in stats])}"
+
+
+def cell_cost_text(grid: Grid, cell: Cell, result: CellResult) -> str:
+    """What one tuning-grid cell cost."""
+    table = price_table()
+    if isinstance(table, BadInput):
+        return describe(None, offline=False)
+    cost = table.cost(cell_model(grid, cell), cell_use(result))
+    return describe(cost, offline=priced_offline())
+
+
+def grid_cost_text(grid: Grid, variant: int | None = None) -> str:
+    """What a variant's cells (or the whole grid) cost."""
+    table = price_table()
+    if isinstance(table, BadInput):
+        return describe(None, offline=False)
+    return describe(grid_cost(grid, table, variant), offline=priced_offline())

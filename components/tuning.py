@@ -11,6 +11,7 @@ import streamlit as st
 
 from components.code import get_code
 from components.connection import Connected
+from components.cost import cell_cost_text, grid_cost_text
 from components.errors import show_error
 from components.session import run_blockers
 from components.waiting import wait_for
@@ -320,14 +321,14 @@ def render_charts(grid: Grid) -> None:
 LONG_REPLY_CHARS = 1500  # a longer reply scrolls inside its card, so rows stay comparable
 
 
-def _render_cell(result: CellResult, key: str) -> None:
+def _render_cell(result: CellResult, key: str, cost: str = "") -> None:
     with st.container(border=True, key=f"system.cell.{key}"):
         if result.error:
             st.error(result.error, icon=":material/error:")
             return
         st.caption(
             f"{result.latency_s:.2f} s · {result.output_tokens:,} tokens · "
-            f"{result.finish_reason or '—'}"
+            f"{result.finish_reason or '—'}" + (f" · {cost}" if cost else "")
         )
         if not result.text.strip():
             st.caption("(empty reply)")
@@ -358,7 +359,8 @@ def render_grid(grid: Grid) -> dict[int, int | None]:
                         continue
                     if grid.samples > 1:
                         st.caption(f"Sample {s + 1}")
-                    _render_cell(result, key=f"{v}.{p}.{s}")
+                    cost = cell_cost_text(grid, Cell(v, p, s), result)
+                    _render_cell(result, key=f"{v}.{p}.{s}", cost=cost)
         choice = st.radio(
             "Best for this prompt",
             ["—", *names],
@@ -383,7 +385,10 @@ def render_scoreboard(grid: Grid, best: dict[int, int | None]) -> None:
             scores[index],
             help="How many prompts you picked this variant as best for.",
         )
-        col.caption(f"median {latency} · {summary.failed} failed of {summary.cells}")
+        col.caption(
+            f"median {latency} · {summary.failed} failed of {summary.cells} · "
+            f"{grid_cost_text(grid, index)}"
+        )
         col.button(
             "Use this instruction",
             key=f"system.use.{index}",
@@ -431,4 +436,5 @@ def render_results() -> None:
     st.divider()
     st.subheader("Scoreboard", anchor=False)
     render_scoreboard(grid, best)
+    st.caption(f":material/payments: The whole grid: {grid_cost_text(grid)}")
     render_downloads(grid)

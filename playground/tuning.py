@@ -20,6 +20,7 @@ from playground.csvsafe import to_csv_text
 from playground.env import env_number
 from playground.errors import PlaygroundError
 from playground.gemini import Gemini, GenerateRequest, build_request
+from playground.pricing import Cost, PriceTable, TokenUse
 from playground.reply import Reply
 from playground.settings import GenerationSettings
 
@@ -130,6 +131,8 @@ class CellResult:
     output_tokens: int = 0
     finish_reason: str | None = None
     error: str | None = None  # "title — message" of a failed cell
+    prompt_tokens: int = 0
+    thought_tokens: int = 0
 
     @classmethod
     def from_outcome(cls, outcome: Reply | PlaygroundError) -> CellResult:
@@ -141,6 +144,8 @@ class CellResult:
             latency_s=round(outcome.timing.latency_s, 4),
             output_tokens=outcome.usage.output_tokens,
             finish_reason=finish,
+            prompt_tokens=outcome.usage.prompt_tokens,
+            thought_tokens=outcome.usage.thought_tokens,
         )
 
 
@@ -319,6 +324,31 @@ def summarize(results: Mapping[Cell, CellResult], variant: int) -> VariantSummar
         tokens_max=max(tokens) if tokens else None,
         finish_reasons=dict(Counter(r.finish_reason or "—" for r in mine)),
     )
+
+
+def cell_model(grid: Grid, cell: Cell) -> str:
+    """The model a cell ran on: its variant's, else the shared one."""
+    return grid.variants[cell.variant].model or grid.base.model
+
+
+def cell_use(result: CellResult) -> TokenUse:
+    """The priced figures of one cell."""
+    return TokenUse(
+        prompt=result.prompt_tokens, output=result.output_tokens, thoughts=result.thought_tokens
+    )
+
+
+def grid_cost(grid: Grid, prices: PriceTable, variant: int | None = None) -> Cost | None:
+    """What the grid's cells (of one variant, or all) cost; None if any has no price."""
+    total = Cost()
+    for cell, result in grid.results.items():
+        if (variant is not None and cell.variant != variant) or result.error:
+            continue
+        cost = prices.cost(cell_model(grid, cell), cell_use(result))
+        if cost is None:
+            return None
+        total = total + cost
+    return total
 
 
 def tally(best: Mapping[int, int | None], variants: int) -> list[int]:

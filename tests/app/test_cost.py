@@ -121,3 +121,31 @@ def test_a_streamed_run_shows_what_it_would_cost(app, offline):
     assert any(
         c.value.endswith(f" · Cost: would cost {money(cost.total)}") for c in app.main.caption
     )
+
+
+def test_each_grid_cell_each_variant_and_the_whole_grid_show_their_cost(app, offline):
+    from playground.state import SYSTEM_GRID
+
+    app.switch_page("views/system.py").run()
+    app.slider(key="system.count").set_value(2).run()
+    app.text_area(key="system.variant.0").input("")
+    app.text_area(key="system.variant.1").input("You are a cat.")
+    app.text_area(key="system.prompts").input("How does AI work?\nWrite a haiku about rain").run()
+    app.button(key="system.run").click().run(timeout=60)
+    assert not app.exception, app.exception
+
+    grid = app.session_state[SYSTEM_GRID]
+    prices = load_prices()
+    costs = {
+        cell: prices.cost(
+            "gemini-2.5-flash",
+            TokenUse(prompt=r.prompt_tokens, output=r.output_tokens, thoughts=r.thought_tokens),
+        )
+        for cell, r in grid.results.items()
+    }
+    captions = [c.value for c in app.main.caption]
+    assert len(costs) == 4 and all(c is not None and c.total > 0 for c in costs.values())
+    for cost in costs.values():
+        assert any(c.endswith(f"· would cost {money(cost.total)}") for c in captions)
+    total = sum(costs.values(), Cost())
+    assert f":material/payments: The whole grid: would cost {money(total.total)}" in captions
