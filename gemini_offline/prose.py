@@ -62,6 +62,21 @@ DETAILS = (
     "a long time.",
 )
 POINTS = ("**{A1}**: {n1}", "**{A2}**: {n2}", "**{A3}**: {n3}")
+#: Tails a sentence may take when a reply strays at a high temperature (see Draft.hedge).
+HEDGES = (
+    "in most cases",
+    "as a rule",
+    "broadly speaking",
+    "for the most part",
+    "in practice",
+    "as it happens",
+    "by and large",
+    "on the whole",
+    "more often than not",
+    "at least in principle",
+    "to a surprising degree",
+    "as many people find",
+)
 CLOSINGS = (
     "If you like, I can go deeper into {a1} or work through an example.",
     "Ask a follow-up and I'll zoom in on any of these points.",

@@ -38,6 +38,10 @@ RATED_CATEGORIES = (
 )
 #: The sampling temperature of every Gemini model when the request sets none.
 DEFAULT_TEMPERATURE = 1.0
+#: A ``topP`` below this narrows the sampling in proportion.
+NARROW_TOP_P = 0.5
+#: The golden ratio's fractional part, for evenly spread draws.
+GOLDEN = 0.6180339887498949
 #: Prefix of every thought signature's bytes, so one made offline is easy to recognise.
 SIGNATURE_PREFIX = b"gemini_offline:thought:"
 
@@ -334,6 +338,27 @@ def content_hash(req: GenerateRequest) -> int:
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
 
 
+def effective_temperature(req: GenerateRequest) -> float:
+    """How freely the request lets the model sample: its temperature (1.0 when unset),
+    0 under ``topK: 1`` (only the top token is left), narrowed by a small ``topP``."""
+    temperature = req.temperature
+    if temperature is None:
+        temperature = DEFAULT_TEMPERATURE
+    top_k, top_p = req.config.get("topK"), req.config.get("topP")
+    if top_k is not None and int(top_k) == 1:
+        return 0.0
+    if top_p is not None and float(top_p) < NARROW_TOP_P:
+        temperature *= float(top_p) / NARROW_TOP_P
+    return temperature
+
+
+def strays(n: int, temperature: float) -> bool:
+    """Whether call ``n`` leaves the most likely reply at ``temperature``: a share of the
+    calls that grows with the temperature (all of them from 1.0), spread evenly over
+    consecutive calls (a golden-ratio sequence) so that a few samples show it."""
+    return (n * GOLDEN) % 1.0 < temperature
+
+
 def variation_for(
     req: GenerateRequest,
     index: int,
@@ -342,19 +367,22 @@ def variation_for(
 ) -> Variation:
     """Pick the variation of candidate ``index``.
 
-    temperature 0 always gives the same text; a ``seed`` gives text reproducible per seed;
-    an explicit temperature > 0 without a seed varies per call (a per-caller counter).
-    An unset temperature is the model's default 1.0, so it varies per call too.
+    temperature 0 (or ``topK: 1``) always gives the same text; a ``seed`` gives text
+    reproducible per seed; otherwise each call draws: up to temperature 1 a growing share
+    of calls stray from the most likely reply (rotation 0), and above 1 the strayed replies
+    also vary more of their wording (``spread``). An unset temperature is the model's
+    default 1.0.
     """
-    temperature = req.temperature
-    if temperature is None:
-        temperature = DEFAULT_TEMPERATURE
+    temperature = effective_temperature(req)
     if temperature == 0:
         return Variation(0, h)
+    spread = max(0.0, min(1.0, temperature - 1.0))
     if req.seed is not None:
-        return Variation(req.seed + index, h ^ (req.seed * 0x9E3779B1))
+        return Variation(req.seed + index, h ^ (req.seed * 0x9E3779B1), spread)
     n = next_count()
-    return Variation(n, h ^ n)
+    if not strays(n, temperature):
+        return Variation(0, h)
+    return Variation(n, h ^ n, spread)
 
 
 def _signature(h: int, index: int, rotation: int) -> str:

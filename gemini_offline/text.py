@@ -116,6 +116,9 @@ class Variation:
 
     rotation: int = 0
     seed: int = 0
+    #: How far past the usual choices the reply strays (0 up to temperature 1; grows
+    #: above it), see :class:`.writers.Draft`.
+    spread: float = 0.0
 
     def rng(self, salt: str = "") -> random.Random:
         """A private RNG for one choice."""
@@ -595,6 +598,7 @@ def _draft(
         rotation=variation.rotation + _base(req.system_text + req.prompt),
         known=known_subject(topic.phrase) if topic.intent in ("explain", "list") else None,
         simple=shape.simple,
+        spread=variation.spread,
     )
 
 

@@ -34,6 +34,9 @@ class Draft:
     known: prose.Known | None = None
     #: Keep to plain wording (a child, a beginner).
     simple: bool = False
+    #: Above temperature 1 (0 to 1): the share of picked sentences that also get a
+    #: hedging tail, so more of the reply's wording varies.
+    spread: float = 0.0
 
     def slots(self) -> dict[str, str]:
         aspects = random.Random(self.subject).sample(prose.ASPECTS, 3)
@@ -55,7 +58,15 @@ class Draft:
             chosen += self.rng.sample(range(len(bank)), min(k - len(chosen), len(bank)))
         if in_order:
             chosen.sort()
-        return [self.fill(bank[i]) for i in chosen]
+        return [self.hedge(self.fill(bank[i])) for i in chosen]
+
+    def hedge(self, sentence: str) -> str:
+        """``sentence``, given a hedging tail with probability ``spread``."""
+        if self.spread <= 0 or not re.search(r"[a-z]\.$", sentence):
+            return sentence
+        if self.rng.random() >= self.spread:
+            return sentence
+        return f"{sentence[:-1]}, {self.rng.choice(prose.HEDGES)}."
 
     def closing(self) -> str:
         """The closing line; consecutive rotations always give different ones."""
