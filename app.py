@@ -56,7 +56,20 @@ connected = render_sidebar(pages.url_path)
 check_restored_model()
 st.session_state[CONNECTED] = connected
 
-if connected.plan.mode == "offline":
+for problem in connected.problems:  # the deployment's configuration (access, limits)
+    st.error(
+        f"**{problem.title}** — {problem.message}\n\n{problem.remedy}", icon=":material/error:"
+    )
+if connected.plan.mode == "offline" and connected.plan.offline_reason == "access":
+    mode = connected.access.mode if connected.access else "own-key"
+    st.info(
+        f"**Offline demo** — replies are simulated by `gemini_offline` on this server; no real "
+        f"model is called. This deployment does not use its own Gemini key for you (access "
+        f"mode {mode}; the sidebar says why). To use real Gemini, paste your own key in the "
+        "sidebar.",
+        icon=":material/cloud_off:",
+    )
+elif connected.plan.mode == "offline":
     why = (
         "You switched to the offline demo."
         if connected.plan.offline_reason == "switched"

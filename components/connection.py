@@ -1,4 +1,8 @@
-"""The session's connection to Gemini: plan, cached client, catalogue, token counts.
+"""The session's connection to Gemini: access, plan, cached client, catalogue, token counts.
+
+The access mode (`playground.access`) decides whether this visitor may use the
+deployment's own credentials; when it limits them, every generation call on those
+credentials is counted (`playground.limits`) before it is sent, through `Gemini.guard`.
 
 Clients built from server-side credentials (secrets, environment) are cached for all
 sessions; a client built from a key the visitor pasted, or for the offline demo (each
@@ -10,14 +14,23 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import streamlit as st
 from google import genai
 from google.genai import types
 
 from components.demo import apply_demo
+from playground.access import (
+    AccessDecision,
+    auth_configured,
+    decide,
+    read_access,
+    visitor_id,
+    visitor_salt,
+)
 from playground.catalog import Catalog
 from playground.connection import (
     ConnectionPlan,
@@ -28,7 +41,7 @@ from playground.connection import (
     request_timeout_s,
     secrets_for_redaction,
 )
-from playground.errors import PlaygroundError
+from playground.errors import BadInput, PlaygroundError
 from playground.gemini import LOOKUP_TIMEOUT_S, Gemini, RetryPolicy
 from playground.state import API_KEY, FORCE_OFFLINE, OFFLINE_KEY, TIMEOUT
 
@@ -41,6 +54,46 @@ class Connected:
     gemini: Gemini
     catalog: Catalog
     cache_id: str
+    access: AccessDecision | None = None
+    problems: tuple[PlaygroundError, ...] = field(default=())  # configuration, for the page
+
+
+VISITOR_SESSION = "connection.visitor_session"  # a random id of this browser session
+
+
+def signed_in_email() -> str | None:
+    """The signed-in visitor's email; None when nobody is, or sign-in is not configured
+    (`st.user.is_logged_in` raises AttributeError without [auth], so that is asked first)."""
+    if not auth_configured(st.secrets):
+        return None
+    try:
+        if not st.user.is_logged_in:
+            return None
+        value = st.user.get("email") or st.user.get("sub")
+    except Exception:  # a half-configured [auth]: nobody is signed in
+        return None
+    return str(value) if value else None
+
+
+def access_decision() -> AccessDecision:
+    """What the deployment's access mode allows this visitor now."""
+    config = read_access(st.get_option("server.address"), os.environ, st.secrets)
+    configured = auth_configured(st.secrets)
+    return decide(
+        config,
+        key_pasted=bool((st.session_state.get(API_KEY) or "").strip()),
+        auth_configured=configured,
+        email=signed_in_email() if configured else None,
+    )
+
+
+def current_visitor() -> str:
+    """Who this session's calls are counted for: the signed-in email, else a salted hash of
+    a random id kept for this browser session."""
+    if not st.session_state.get(VISITOR_SESSION):
+        st.session_state[VISITOR_SESSION] = secrets.token_hex(16)
+    salt = visitor_salt(os.environ, st.secrets)
+    return visitor_id(signed_in_email(), st.session_state[VISITOR_SESSION], salt)
 
 
 def _secrets_key() -> str | None:
@@ -51,10 +104,15 @@ def _secrets_key() -> str | None:
     return str(value) if value else None
 
 
-def has_key() -> bool:
-    """A pasted key, a secret or the environment can reach Gemini (offline is a choice)."""
+def has_key(decision: AccessDecision | None = None) -> bool:
+    """A pasted key, or (when the access mode allows it) a secret or the environment, can
+    reach Gemini (offline is a choice)."""
+    decision = decision or access_decision()
     return key_available(
-        session_key=st.session_state.get(API_KEY), secrets_key=_secrets_key(), env=os.environ
+        session_key=st.session_state.get(API_KEY),
+        secrets_key=_secrets_key(),
+        env=os.environ,
+        use_server=decision.key == "server",
     )
 
 
@@ -65,13 +123,15 @@ def _offline_key() -> str:
     return st.session_state[OFFLINE_KEY]
 
 
-def current_plan() -> ConnectionPlan:
+def current_plan(decision: AccessDecision | None = None) -> ConnectionPlan:
+    decision = decision or access_decision()
     plan = plan_connection(
-        session_key=st.session_state.get(API_KEY),
+        session_key=st.session_state.get(API_KEY) if decision.key == "visitor" else None,
         secrets_key=_secrets_key(),
         env=os.environ,
         force_offline=bool(st.session_state.get(FORCE_OFFLINE)),
         offline_key=_offline_key(),
+        use_server=decision.key == "server",
     )
     return apply_demo(plan)  # recording through a proxy, or replaying a recording
 
@@ -143,10 +203,54 @@ def gemini_for(plan: ConnectionPlan) -> Gemini:
 
 def connect() -> Connected:
     """The connection for this run, built from the current plan (cheap: all cached)."""
-    plan = current_plan()
+    decision = access_decision()
+    plan = current_plan(decision)
     cache_id = _cache_id(plan)
     gemini = gemini_for(plan)
-    return Connected(plan, gemini, catalog_for(plan, cache_id, gemini), cache_id)
+    problems: list[PlaygroundError] = [decision.error] if decision.error else []
+    if decision.limited and plan.uses_server_credentials:
+        problem = _limit(gemini)
+        if problem is not None:
+            problems.append(problem)
+    catalog = catalog_for(plan, cache_id, gemini)
+    return Connected(plan, gemini, catalog, cache_id, decision, tuple(problems))
+
+
+def _refuse(error: PlaygroundError) -> Callable[[], None]:
+    def guard() -> None:
+        raise error
+
+    return guard
+
+
+def _limit(gemini: Gemini) -> PlaygroundError | None:
+    """Count every call on the deployment's key against the limits (a Limiter in the app's
+    database). A limit that cannot be read or counted refuses every call rather than lift
+    it; that problem is returned, for the page to show."""
+    from components.library import storage
+    from playground.limits import Limiter, read_limits
+
+    try:
+        limits = read_limits(os.environ, st.secrets)
+    except BadInput as error:
+        gemini.guard = _refuse(error)
+        return error
+    store = storage()
+    if store is None:
+        error = PlaygroundError(
+            "The limits on this deployment's key cannot be counted: its database is "
+            "unavailable, so nothing is sent on that key.",
+            "Paste your own Gemini API key in the sidebar, or use the offline demo. "
+            "The deployer: check PLAYGROUND_DATABASE_URL.",
+            kind="limits_unavailable",
+        )
+        gemini.guard = _refuse(error)
+        return error
+    limiter = Limiter(store, limits)
+    visitor = current_visitor()
+    gemini.guard = lambda: limiter.check_and_count(visitor)
+    gemini.on_usage = lambda tokens: limiter.add_tokens(visitor, tokens)
+    return None
 
 
 def check_key(key: str) -> PlaygroundError | None:

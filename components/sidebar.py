@@ -12,10 +12,11 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from components.connection import Connected, check_key, connect, has_key
+from components.connection import Connected, access_decision, check_key, connect, has_key
 from components.demo import demo_controls
 from components.library import show_library_error
 from components.urlstate import save_button, share_button
+from playground.access import AccessDecision
 from playground.catalog import ModelInfo
 from playground.settings import (
     BLOCK_THRESHOLDS,
@@ -100,8 +101,22 @@ def _switch_offline() -> None:
     st.session_state[OFFLINE_NOTICE] = None if on or has_key() else NO_KEY_NOTICE
 
 
+def _access_section() -> AccessDecision:
+    """The access mode's one line, Sign in / Sign out, and a notice (an email not allowed)."""
+    decision = access_decision()
+    st.caption(decision.explanation)
+    if decision.show_sign_in:
+        st.button("Sign in", key="access.sign_in", on_click=st.login, icon=":material/login:")
+    if decision.show_sign_out:
+        st.button("Sign out", key="access.sign_out", on_click=st.logout, icon=":material/logout:")
+    if decision.notice:
+        st.warning(decision.notice, icon=":material/block:")
+    return decision
+
+
 def _connection_section() -> None:
-    keyed = has_key()
+    decision = _access_section()
+    keyed = has_key(decision)
     if keyed:
         st.session_state[OFFLINE_NOTICE] = None
     # The switch shows the mode in use: on whenever the app is offline, chosen or not.

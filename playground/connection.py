@@ -8,6 +8,11 @@ per process on a free loopback port. `GOOGLE_GEMINI_BASE_URL` is honoured by the
 itself, so the app runs against any Gemini-compatible endpoint. Enterprise mode is chosen
 with the SDK's own variables (`GOOGLE_GENAI_USE_ENTERPRISE` / `GOOGLE_GENAI_USE_VERTEXAI`).
 
+Whether the deployment's own credentials (secrets, environment, Enterprise) may be used for
+this visitor is decided by the access mode (`playground.access`): with `use_server=False`
+only a pasted key reaches Gemini, and otherwise the session runs the offline demo
+(`offline_reason` "access" when the deployment has a key it is not using for them).
+
 The key is wrapped in `ApiKey`, whose repr and str never show it.
 
 Offline demo visitors never share state: each session gets its own random credential
@@ -54,7 +59,7 @@ class ConnectionPlan:
     mode: Mode
     key: ApiKey | None = None
     base_url: str | None = None  # a custom endpoint from GOOGLE_GEMINI_BASE_URL
-    offline_reason: str | None = None  # "no_key" or "switched"
+    offline_reason: str | None = None  # "no_key", "switched" or "access" (not for visitors)
     demo: str | None = None  # the recording folder being recorded to or replayed
 
     @property
@@ -75,6 +80,14 @@ class ConnectionPlan:
 
         Offline demo clients never are: each session has its own offline credential.
         """
+        if self.mode in ("offline", "replay"):
+            return False
+        return self.key is None or self.key.source != "session"
+
+    @property
+    def uses_server_credentials(self) -> bool:
+        """True when calls go out on the deployment's credentials (secrets, environment,
+        Enterprise), not on a pasted key and not to the offline demo or a replay."""
         if self.mode in ("offline", "replay"):
             return False
         return self.key is None or self.key.source != "session"
@@ -117,10 +130,13 @@ def plan_connection(
     env: Mapping[str, str],
     force_offline: bool = False,
     offline_key: str | None = None,
+    use_server: bool = True,
 ) -> ConnectionPlan:
     """Decide how to connect. Pure: the caller passes in every source.
 
     `offline_key` is the session's own offline demo credential (see `new_offline_key`).
+    `use_server=False` (the access mode does not let this visitor use the deployment's
+    credentials): only a pasted key is used; otherwise the offline demo.
     """
     offline = ApiKey(offline_key, "offline") if offline_key else None
     if force_offline:
@@ -128,6 +144,10 @@ def plan_connection(
     base_url = env.get("GOOGLE_GEMINI_BASE_URL") or None
     if session_key and session_key.strip():
         return ConnectionPlan("gemini", ApiKey(session_key.strip(), "session"), base_url)
+    if not use_server:
+        server = plan_connection(session_key=None, secrets_key=secrets_key, env=env)
+        reason = "no_key" if server.mode == "offline" else "access"
+        return ConnectionPlan("offline", offline, offline_reason=reason)
     if secrets_key and secrets_key.strip():
         return ConnectionPlan("gemini", ApiKey(secrets_key.strip(), "secrets"), base_url)
     if enterprise_requested(env):
@@ -145,11 +165,18 @@ def plan_connection(
 
 
 def key_available(
-    *, session_key: str | None, secrets_key: str | None, env: Mapping[str, str]
+    *,
+    session_key: str | None,
+    secrets_key: str | None,
+    env: Mapping[str, str],
+    use_server: bool = True,
 ) -> bool:
-    """True when there is a way to reach Gemini itself (a key, or Enterprise credentials),
-    so the offline demo is a choice rather than the only mode."""
-    plan = plan_connection(session_key=session_key, secrets_key=secrets_key, env=env)
+    """True when there is a way to reach Gemini itself (a key, or Enterprise credentials,
+    when this visitor may use them), so the offline demo is a choice rather than the only
+    mode."""
+    plan = plan_connection(
+        session_key=session_key, secrets_key=secrets_key, env=env, use_server=use_server
+    )
     return plan.mode != "offline"
 
 

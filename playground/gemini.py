@@ -5,10 +5,17 @@ object is sent, shown and exported as code. `Gemini` wraps a client: it sends re
 retries 429/503 with bounded, jittered exponential backoff that respects RetryInfo, times
 the call, and turns every API or transport failure into a PlaygroundError. Model listing
 and token counting are lookups with a short timeout of their own (`LOOKUP_TIMEOUT_S`).
+
+Limits: `guard`, when set, runs before every generation request is sent (generate, each
+cell of generate_all, stream, generate_images; retries of a call are not counted again);
+a PlaygroundError it raises (e.g. `playground.limits.LimitReached`) stops that call before
+anything is sent. `on_usage` then gets each reply's total tokens. Lookups (model list,
+token counts, files) are not guarded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import random
@@ -37,6 +44,8 @@ T = TypeVar("T")
 C = TypeVar("C", types.GenerateContentConfig, types.GenerateImagesConfig)
 LOOKUP_TIMEOUT_S = 5.0  # models.list and countTokens: the page waits on them
 RetryCallback = Callable[[int, float, PlaygroundError], None]
+# A guard's refusals that stop a grid: a limit reached, limits misconfigured or uncountable.
+_REFUSALS = frozenset({"limit_reached", "bad_config", "limits_unavailable"})
 
 
 @dataclass(frozen=True)
@@ -186,6 +195,18 @@ class Gemini:
     sleep: Callable[[float], None] = time.sleep
     lookup_timeout_s: float = field(default_factory=default_lookup_timeout_s)
     request_timeout_s: float | None = None  # the visitor's setting; None: the client's own
+    guard: Callable[[], None] | None = field(default=None, repr=False)  # before each request
+    on_usage: Callable[[int], None] | None = field(default=None, repr=False)  # total tokens
+
+    def _admit(self) -> None:
+        """Run the guard before a generation request is sent (it raises to refuse it)."""
+        if self.guard is not None:
+            self.guard()
+
+    def _used(self, tokens: int) -> None:
+        if self.on_usage is not None:
+            with contextlib.suppress(Exception):  # counting must never lose a reply
+                self.on_usage(tokens)
 
     def _lookup_options(self) -> types.HttpOptions:
         return types.HttpOptions(timeout=max(1, int(self.lookup_timeout_s * 1000)))
@@ -222,10 +243,13 @@ class Gemini:
 
     def generate(self, request: GenerateRequest, on_retry: RetryCallback | None = None) -> Reply:
         """Send a request and return the whole Reply."""
+        self._admit()
         started = time.perf_counter()
         response, attempts = self._call(lambda: self._send(request), on_retry)
         latency = time.perf_counter() - started
-        return Reply.from_response(response, Timing(latency_s=latency, attempts=attempts))
+        reply = Reply.from_response(response, Timing(latency_s=latency, attempts=attempts))
+        self._used(reply.usage.total_tokens)
+        return reply
 
     def _send(self, request: GenerateRequest) -> types.GenerateContentResponse:
         if request.chat:
@@ -250,13 +274,27 @@ class Gemini:
         Each result is a Reply or that call's PlaygroundError (429/503 are retried per call
         with backoff), in request order; `on_done` runs in the caller's thread as each
         call finishes, so it may draw progress; when it raises, calls not yet started are
-        dropped and the exception propagates.
+        dropped and the exception propagates. Once the guard refuses a call (a limit was
+        reached), the calls not yet started are not sent: each gets that refusal, and the
+        calls already done keep their replies.
         """
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
+        refused: list[PlaygroundError] = []
+
+        def one(request: GenerateRequest) -> Reply:
+            if refused:
+                raise refused[0]
+            try:
+                return self.generate(request)
+            except PlaygroundError as error:
+                if error.kind in _REFUSALS:
+                    refused.append(error)
+                raise
+
         results: list[Reply | PlaygroundError | None] = [None] * len(requests)
         with ThreadPoolExecutor(max_workers=max(1, min(len(requests), workers))) as pool:
-            futures = {pool.submit(self.generate, r): i for i, r in enumerate(requests)}
+            futures = {pool.submit(one, r): i for i, r in enumerate(requests)}
             try:
                 for future in as_completed(futures):
                     index = futures[future]
@@ -285,6 +323,7 @@ class Gemini:
         self, model: str, prompt: str, config: types.GenerateImagesConfig
     ) -> types.GenerateImagesResponse:
         """Imagen (Gemini Enterprise mode only; the SDK refuses it with an API key)."""
+        self._admit()
         try:
             response, _ = self._call(
                 lambda: self.client.models.generate_images(
@@ -502,6 +541,12 @@ class StreamRun:
         self._started = time.perf_counter()
         interrupted: str | None = None
         try:
+            self._gemini._admit()
+        except PlaygroundError as refused:  # a limit: nothing was sent
+            self.error = refused
+            self.reply = self.snapshot("error")
+            return
+        try:
             (iterator, first), self._attempts = self._gemini._call(self._open, self.on_retry)
             chunk = first
             while chunk is not None:
@@ -536,6 +581,8 @@ class StreamRun:
         if self.error is not None and self.chunks and not isinstance(self.error, StreamInterrupted):
             self.error.remedy = f"The text that arrived is kept. {self.error.remedy}"
         self.reply = reply
+        if self.chunks:
+            self._gemini._used(reply.usage.total_tokens)
 
 
 def _first_candidate_parts(chunk: types.GenerateContentResponse) -> list[types.Part]:

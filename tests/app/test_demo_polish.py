@@ -39,6 +39,7 @@ def test_turning_it_off_without_a_key_says_a_key_is_needed(app):
 
 
 def test_with_a_key_the_switch_is_off_and_turns_the_demo_on(offline, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_ACCESS", "local")  # the deployment's key is for this user
     monkeypatch.setenv("GEMINI_API_KEY", "test-key-for-the-switch")
     monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", offline.url)
     at = AppTest.from_file(APP, default_timeout=20).run()

@@ -16,6 +16,7 @@ def reply_text(at: AppTest) -> str:
 
 def test_a_recorded_run_replays_identically_with_the_upstream_gone(offline, monkeypatch, tmp_path):
     upstream = OfflineServer().start()  # stands in for Gemini
+    monkeypatch.setenv("PLAYGROUND_ACCESS", "local")  # the deployment's key is for this user
     monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", upstream.url)
     monkeypatch.setenv("PLAYGROUND_RECORDINGS_DIR", str(tmp_path))
     try:

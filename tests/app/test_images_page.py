@@ -226,6 +226,7 @@ def test_imagen_explains_itself_in_api_key_mode(images, offline):
 
 
 def test_imagen_in_enterprise_mode(offline, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_ACCESS", "local")  # the deployment's key is for this user
     monkeypatch.setenv("GOOGLE_GENAI_USE_VERTEXAI", "true")
     monkeypatch.setenv("GOOGLE_API_KEY", "enterprise-express-key")
     monkeypatch.setenv("GOOGLE_VERTEX_BASE_URL", offline.url)

@@ -33,6 +33,7 @@ def captions(at: AppTest) -> str:
 
 def test_a_failed_listing_and_count_are_not_kept(offline, monkeypatch):
     port = free_port()
+    monkeypatch.setenv("PLAYGROUND_ACCESS", "local")  # the deployment's key is for this user
     monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", f"http://127.0.0.1:{port}")
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["GEMINI_API_KEY"] = "transient-test-key"
@@ -85,6 +86,7 @@ def test_a_run_against_a_silent_endpoint_ends_at_the_timeout_set_in_the_sidebar(
 ):
     """The page draws, the count says it is unavailable, and Run gives up at the setting."""
     with silent_endpoint() as url:
+        monkeypatch.setenv("PLAYGROUND_ACCESS", "local")  # the deployment's key is for this user
         monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", url)
         monkeypatch.setenv("PLAYGROUND_TIMEOUT_S", "120")  # what a fresh deployment has
         at = AppTest.from_file(APP, default_timeout=60)
