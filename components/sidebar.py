@@ -114,6 +114,12 @@ def _access_section() -> AccessDecision:
     return decision
 
 
+def _why_offline(decision: AccessDecision) -> str:
+    if decision.key == "none":
+        return "this deployment does not use its own key for you; paste yours to go online"
+    return "there is no API key"
+
+
 def _connection_section() -> None:
     decision = _access_section()
     keyed = has_key(decision)
@@ -126,7 +132,7 @@ def _connection_section() -> None:
         key=OFFLINE_SWITCH,
         on_change=_switch_offline,
         help="Use the built-in simulated Gemini (no key, no network, no quota)."
-        + ("" if keyed else " It is on because there is no API key."),
+        + ("" if keyed else f" It is on because {_why_offline(decision)}."),
     )
     if st.session_state.get(OFFLINE_NOTICE):
         st.info(st.session_state[OFFLINE_NOTICE], icon=":material/key:")

@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground.connection import plan_connection
+from playground.errors import PlaygroundError
+from playground.gemini import Gemini, GenerateRequest
 from tests.app.conftest import APP, all_text
 
 SERVER_KEY = "deployment-key-of-the-owner"
@@ -105,7 +108,7 @@ def test_local_uses_the_deployment_key(deployment, monkeypatch):
 def _not_near_a_minute_boundary() -> None:
     """The per-minute counter resets on the UTC minute: start well inside one."""
     second = datetime.now(UTC).second
-    if second > 45:
+    if second > 50:
         time.sleep(61 - second)
 
 
@@ -173,3 +176,137 @@ def test_a_bad_access_mode_never_uses_the_deployment_key(deployment, monkeypatch
     assert "“opne”, which is not an access mode" in shown
     run(at, "Tell me about the moon")
     assert key_hash(SERVER_KEY) not in hashes(deployment)
+
+
+def test_open_a_refused_stream_says_which_limit_and_keeps_the_prompt(deployment, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_ACCESS", "open")
+    monkeypatch.setenv("PLAYGROUND_VISITOR_RPM", "1")
+    _not_near_a_minute_boundary()
+    at = start()
+    at.switch_page("views/stream.py").run()
+    for prompt in ("Tell me about the moon", "Tell me about the sun"):
+        at.text_area(key="stream.prompt").input(prompt)
+        at.button(key="stream.run").click().run()
+        assert not at.exception, at.exception
+    assert len(generations(deployment)) == 1
+    shown = " ".join(e.value for e in at.main.error)
+    assert "PLAYGROUND_VISITOR_RPM" in shown and "nothing was sent" in shown
+    assert at.text_area(key="stream.prompt").value == "Tell me about the sun"
+
+
+def test_open_a_refused_chat_message_is_kept(deployment, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_ACCESS", "open")
+    monkeypatch.setenv("PLAYGROUND_VISITOR_RPM", "1")
+    _not_near_a_minute_boundary()
+    at = start()
+    at.switch_page("views/chat.py").run()
+    for text in ("Hello there", "Tell me about the sun"):
+        at.chat_input(key="chat.input").set_value(text).run()
+        assert not at.exception, at.exception
+    assert len(generations(deployment)) == 1
+    shown = " ".join(e.value for e in (*at.main.error, *at.main.warning))
+    assert "PLAYGROUND_VISITOR_RPM" in shown and "paste your own Gemini API key" in shown
+    assert "Tell me about the sun" in [m.value for m in at.main.markdown]  # the turn is kept
+
+
+def test_open_tokens_of_answered_calls_count_towards_the_daily_limit(deployment, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_ACCESS", "open")
+    monkeypatch.setenv("PLAYGROUND_VISITOR_TOKENS_PER_DAY", "5")
+    at = start()
+    run(at, "Tell me about the moon")  # under the limit when sent; its tokens pass it
+    assert not at.main.error
+    run(at, "Tell me about the sun")
+    assert len(generations(deployment)) == 1
+    shown = " ".join(e.value for e in at.main.error)
+    assert "PLAYGROUND_VISITOR_TOKENS_PER_DAY" in shown and "midnight UTC" in shown
+
+
+def test_open_a_bad_limit_refuses_every_call_rather_than_lift_it(deployment, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_ACCESS", "open")
+    monkeypatch.setenv("PLAYGROUND_VISITOR_RPM", "ten")
+    at = start()
+    assert any("PLAYGROUND_VISITOR_RPM" in e.value for e in at.main.error)
+    run(at, "Tell me about the moon")
+    assert not generations(deployment)
+
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-cookie-secret-for-tests",
+    "client_id": "playground-tests",
+    "client_secret": "not-a-real-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def test_signed_in_signed_out_visitor_sees_sign_in_and_never_the_deployment_key(
+    deployment, monkeypatch
+):
+    monkeypatch.setenv("PLAYGROUND_ACCESS", "signed-in")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.run()
+    assert not at.exception, at.exception
+    assert [b.label for b in at.sidebar.button if b.key == "access.sign_in"] == ["Sign in"]
+    assert "sign in to use this deployment's key" in access_line(at)
+    assert not at.main.error
+    run(at, "Tell me about the moon")
+    assert generations(deployment)  # the offline demo answered
+    assert key_hash(SERVER_KEY) not in hashes(deployment)
+
+
+def test_open_compare_counts_each_column(deployment, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_ACCESS", "open")
+    monkeypatch.setenv("PLAYGROUND_VISITOR_RPM", "1")
+    _not_near_a_minute_boundary()
+    at = start()
+    at.switch_page("views/compare.py").run()
+    at.text_area(key="compare.prompt").input("Explain how AI works")
+    at.button(key="compare.go").click().run()
+    assert not at.exception, at.exception
+    assert len(generations(deployment)) == 1  # two columns, one within the limit
+    shown = " ".join(e.value for e in (*at.main.error, *at.main.warning))
+    assert "PLAYGROUND_VISITOR_RPM" in shown
+
+
+def test_without_server_use_only_a_pasted_key_is_ever_planned():
+    env = {"GEMINI_API_KEY": SERVER_KEY, "GOOGLE_GENAI_USE_VERTEXAI": "true"}
+    plan = plan_connection(session_key=None, secrets_key="s", env=env, use_server=False)
+    assert (plan.mode, plan.offline_reason, plan.uses_server_credentials) == (
+        "offline",
+        "access",
+        False,
+    )
+    bare = plan_connection(session_key=None, secrets_key=None, env={}, use_server=False)
+    assert bare.offline_reason == "no_key"
+    pasted = plan_connection(session_key="p", secrets_key="s", env=env, use_server=False)
+    assert pasted.key is not None and pasted.key.source == "session"
+    assert not pasted.uses_server_credentials
+
+
+def test_a_guard_refusal_stops_a_batch_and_keeps_the_replies(offline):
+    from google import genai
+    from google.genai import types
+
+    from playground.limits import LimitReached
+
+    client = genai.Client(api_key=SERVER_KEY, http_options=types.HttpOptions(base_url=offline.url))
+    admitted: list[int] = []
+    used: list[int] = []
+
+    def guard() -> None:
+        if len(admitted) == 2:
+            raise LimitReached("Limit reached.", "Wait.", kind="limit_reached")
+        admitted.append(1)
+
+    gemini = Gemini(client, guard=guard, on_usage=used.append)
+    request = GenerateRequest(
+        "gemini-2.5-flash",
+        (types.Content(role="user", parts=[types.Part(text="Hello there")]),),
+        types.GenerateContentConfig(),
+    )
+    results = gemini.generate_all([request] * 5, workers=1)
+    assert [isinstance(r, PlaygroundError) for r in results] == [False, False, True, True, True]
+    assert len(generations(offline)) == 2 and len(admitted) == 2
+    assert len(used) == 2 and all(tokens > 0 for tokens in used)
+    client.close()
