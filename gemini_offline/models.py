@@ -70,6 +70,9 @@ class ModelSpec:
     #: False for models that refuse ``candidateCount`` > 1 ("Multiple candidates is not
     #: enabled for this model": the image models, as reported against the real API).
     multiple_candidates: bool = True
+    #: Whether ``responseLogprobs`` is served; the others answer "Logprobs is not enabled
+    #: for models/<id>", as the 2.5 models do on the Gemini API (gemini-2.0-flash serves them).
+    logprobs: bool = False
     #: For a ``-latest`` alias, the model it currently serves (its replies' modelVersion).
     alias_of: str | None = None
     output_modalities: tuple[str, ...] = ("TEXT",)
@@ -186,6 +189,24 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         thinking=True,
         thinking_control="budget",
         thinks_by_default=False,
+    ),
+    ModelSpec(
+        "gemini-2.0-flash",
+        "Gemini 2.0 Flash",
+        "Gemini 2.0 Flash: fast and versatile multimodal model; serves log probabilities.",
+        version="2.0",
+        output_token_limit=8192,
+        top_k=40,
+        logprobs=True,
+    ),
+    ModelSpec(
+        "gemini-2.0-flash-lite",
+        "Gemini 2.0 Flash-Lite",
+        "Gemini 2.0 Flash-Lite: the most cost-efficient 2.0 model; serves log probabilities.",
+        version="2.0",
+        output_token_limit=8192,
+        top_k=40,
+        logprobs=True,
     ),
     ModelSpec(
         "gemini-3.1-flash-image",

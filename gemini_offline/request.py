@@ -63,6 +63,11 @@ FORCED_FC_JSON_MESSAGE = (
     "is unsupported"
 )
 MULTIPLE_CANDIDATES_MESSAGE = "Multiple candidates is not enabled for this model"
+#: The real 400 of a model that does not serve log-probabilities, before its name
+#: ("Logprobs is not enabled for models/gemini-2.5-flash", as reported against 2.5 models).
+LOGPROBS_NOT_ENABLED = "Logprobs is not enabled for"
+#: Highest ``logprobs`` the API takes.
+MAX_LOGPROBS = 20
 #: The real API's 400 for a Gemini 3 function call sent back without its signature, as
 #: reported against it (name as ``default_api:<name>``, position the 1-based content index).
 MISSING_SIGNATURE_MESSAGE = (
@@ -125,6 +130,17 @@ class GenerateRequest:
     def seed(self) -> int | None:
         """The requested seed, or None."""
         value = self.config.get("seed")
+        return None if value is None else int(value)
+
+    @property
+    def response_logprobs(self) -> bool:
+        """True when the request asks for the chosen tokens' log-probabilities."""
+        return self.config.get("responseLogprobs") is True
+
+    @property
+    def logprobs(self) -> int | None:
+        """Alternatives per token asked for (``logprobs``), or None."""
+        value = self.config.get("logprobs")
         return None if value is None else int(value)
 
     @property
@@ -387,6 +403,7 @@ def _check_sampling(config: Mapping[str, Any], model: ModelSpec, v: Violations) 
     if max_tokens is not None and not 1 <= max_tokens <= limit:
         v.add("generation_config.max_output_tokens", f"must be in the range [1, {limit}]")
     _integer(config, "seed", "seed", v)
+    _check_logprobs(config, v)
     for key, path in (
         ("presencePenalty", "presence_penalty"),
         ("frequencyPenalty", "frequency_penalty"),
@@ -403,6 +420,21 @@ def _check_sampling(config: Mapping[str, Any], model: ModelSpec, v: Violations) 
                 "generation_config.stop_sequences",
                 f"at most {MAX_STOP_SEQUENCES} stop sequences are allowed, got {len(stops)}",
             )
+
+
+def _check_logprobs(config: Mapping[str, Any], v: Violations) -> None:
+    """``logprobs`` is "only valid if responseLogprobs=True" and "must be in the range of
+    [0, 20]" (the API reference)."""
+    asked = config.get("responseLogprobs")
+    if asked is not None and not isinstance(asked, bool):
+        v.add("generation_config.response_logprobs", f"must be a boolean, got {asked!r}")
+    top = _integer(config, "logprobs", "logprobs", v)
+    if top is None:
+        return
+    if not 0 <= top <= MAX_LOGPROBS:
+        v.add("generation_config.logprobs", f"must be in the range [0, {MAX_LOGPROBS}]")
+    if asked is not True:
+        v.add("generation_config.logprobs", "only valid if response_logprobs is true")
 
 
 def _check_response_format(config: Mapping[str, Any], v: Violations) -> None:
@@ -505,6 +537,8 @@ def _check_model_features(
         config.get("presencePenalty") is not None or config.get("frequencyPenalty") is not None
     ):
         raise invalid_argument(f"Penalty is not enabled for {model.name}")
+    if config.get("responseLogprobs") is True and not model.logprobs:
+        raise invalid_argument(f"{LOGPROBS_NOT_ENABLED} {model.name}")
     tool_config = body.get("toolConfig")
     calling = tool_config.get("functionCallingConfig") if isinstance(tool_config, dict) else None
     mode = str(calling.get("mode", "")).upper() if isinstance(calling, dict) else ""

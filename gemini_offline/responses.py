@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import random
 import re
 import secrets
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .image_replies import draw_seed, plan_image_parts
+from .logprobs import TokenLogprobs, token_logprobs
 from .media import decode_base64
 from .request import GenerateRequest, text_of
 from .text import SIMULATED_LINE, Variation, compose_answer, compose_thoughts
@@ -77,6 +79,8 @@ class Candidate:
     #: content at all), ``{}`` (SAFETY, NO_IMAGE) or ``{"role": "model"}`` (MAX_TOKENS
     #: spent on thinking), as in the recorded bodies.
     empty_content: dict[str, Any] | None = None
+    #: The answer text's token log-probabilities, when ``responseLogprobs`` asked for them.
+    logprobs: TokenLogprobs | None = None
 
     def text_tokens(self) -> int:
         """Tokens of the returned answer: text and tool parts (function calls, code)."""
@@ -163,7 +167,8 @@ class Reply:
                 parts.extend(c.parts)
             elif c.text:
                 parts.append(_answer_part(c.text, c.signature if c.thoughts else None))
-            candidates.append(_candidate(c, parts, final=True))
+            scores = c.logprobs.fields() if c.logprobs else None
+            candidates.append(_candidate(c, parts, final=True, scores=scores))
         usage = self.usage(
             sum(c.answer_tokens() for c in self.candidates),
             sum(c.thought_tokens for c in self.candidates),
@@ -191,6 +196,7 @@ class Reply:
         images_so_far = 0
         with_images = self._image_tokens() is not None
         thoughts_so_far = [0 if c.thoughts else c.thought_tokens for c in self.candidates]
+        scored_so_far = [0] * len(self.candidates)
         events = []
         for step in range(steps):
             final = step == steps - 1
@@ -208,7 +214,15 @@ class Reply:
                         thoughts_so_far[ci] += part_tokens(part)
                     else:
                         answer_so_far[ci] += part_tokens(part)
-                entries.append(_candidate(c, piece or [], final=final))
+                scores = None
+                if c.logprobs is not None:
+                    # Each chunk carries the log-probabilities of its own tokens.
+                    counted = sum(
+                        part_tokens(p) for p in piece or [] if "text" in p and not p.get("thought")
+                    )
+                    scores = c.logprobs.fields(scored_so_far[ci], counted)
+                    scored_so_far[ci] += counted
+                entries.append(_candidate(c, piece or [], final=final, scores=scores))
             usage = self.usage(
                 sum(answer_so_far), sum(thoughts_so_far), images_so_far if with_images else None
             )
@@ -223,7 +237,13 @@ def _answer_part(text: str, signature: str | None) -> dict[str, Any]:
     return part
 
 
-def _candidate(c: Candidate, parts: list[dict[str, Any]], *, final: bool) -> dict[str, Any]:
+def _candidate(
+    c: Candidate,
+    parts: list[dict[str, Any]],
+    *,
+    final: bool,
+    scores: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     if parts:
         entry["content"] = {"parts": parts, "role": "model"}
@@ -231,6 +251,9 @@ def _candidate(c: Candidate, parts: list[dict[str, Any]], *, final: bool) -> dic
         entry["content"] = dict(c.empty_content)
     if final:
         entry["finishReason"] = c.finish
+    # avgLogprobs and logprobsResult follow finishReason, as recorded
+    # (wire/generate_logprobs_chosen_only_gemini-1.5-flash-002.json).
+    entry.update(scores or {})
     entry["index"] = c.index
     if final:
         entry.update(c.extra)
@@ -473,7 +496,21 @@ def plan_candidate(
             if directive in EMPTY_OBJECT_FINISHES:
                 c.empty_content = {}
     c.text = text
+    if req.response_logprobs and text:
+        temperature = effective_temperature(req)
+        c.logprobs = token_logprobs(
+            text, temperature, req.logprobs, _logprob_rng(req, index, h, temperature)
+        )
     return c
+
+
+def _logprob_rng(req: GenerateRequest, index: int, h: int, temperature: float) -> random.Random:
+    """Reproducible numbers at temperature 0 and under a seed, fresh ones otherwise."""
+    if temperature == 0:
+        return random.Random(f"logprobs|{h}|{index}")
+    if req.seed is not None:
+        return random.Random(f"logprobs|{h}|{index}|{req.seed}|{temperature}")
+    return random.Random(secrets.randbits(64))
 
 
 def tool_context(req: GenerateRequest, variation: Variation, h: int) -> ToolContext:

@@ -13,6 +13,7 @@ from tests.conftest import wire_json
 from .helpers import raw_call
 
 MODEL = "gemini-2.5-flash"
+LOGPROBS_MODEL = "gemini-2.0-flash"
 GENERATE = f"/v1/models/{MODEL}:generateContent"
 HELLO = [{"role": "user", "parts": [{"text": "hello"}]}]
 
@@ -329,8 +330,6 @@ def every_setting_the_sdk_sends() -> list[dict]:
             "stop_sequences": ["END"],
             "candidate_count": 2,
             "seed": 42,
-            "response_logprobs": True,
-            "logprobs": 3,
             "media_resolution": "MEDIA_RESOLUTION_LOW",
             "labels": {"team": "docs"},
             "thinking_config": types.ThinkingConfig(thinking_budget=1024, include_thoughts=True),
@@ -338,6 +337,8 @@ def every_setting_the_sdk_sends() -> list[dict]:
                 types.SafetySetting(category="HARM_CATEGORY_HARASSMENT", threshold="BLOCK_NONE")
             ],
         },
+        # Log probabilities are served by the 2.0 models only (LOGPROBS_MODEL).
+        {"response_logprobs": True, "logprobs": 3, "candidate_count": 2, "seed": 42},
         {"response_mime_type": "application/json", "response_schema": Reply},
         {
             "response_mime_type": "application/json",
@@ -365,8 +366,9 @@ def every_setting_the_sdk_sends() -> list[dict]:
 def test_every_field_the_sdk_sends_is_known(client: genai.Client, index: int) -> None:
     config = every_setting_the_sdk_sends()[index]
 
+    model = LOGPROBS_MODEL if config.get("response_logprobs") else MODEL
     reply = client.models.generate_content(
-        model=MODEL, contents="Explain tides", config=types.GenerateContentConfig(**config)
+        model=model, contents="Explain tides", config=types.GenerateContentConfig(**config)
     )
 
     assert reply.candidates
