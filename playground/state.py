@@ -225,6 +225,7 @@ def missing_values(present: Container[str], timeout_s: float) -> dict[str, Any]:
     values.update({k: v for k, v in widget_defaults(timeout_s).items() if k not in present})
     return values
 
+
 # --- the Compare page (appended) -----------------------------------------------------------
 COMPARE_RUN = "compare.run"  # the CompareRun of the last comparison (replies and the vote)
 COMPARE_COUNT = "compare.count"  # how many columns (a widget)
