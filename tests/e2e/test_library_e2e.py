@@ -24,7 +24,7 @@ def test_save_find_and_reopen_a_prompt(page, app_url):
 
     page.get_by_role("link", name="Library").click()
     page.wait_for_url("**/library**")
-    expect(page.get_by_text("Librarian limerick")).to_be_visible()
+    expect(page.get_by_text("Librarian limerick", exact=True)).to_be_visible()
     page.get_by_role("tab", name="Run history").click()
     expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
     page.get_by_role("tab", name="Saved prompts").click()
