@@ -299,7 +299,7 @@ def test_an_image_attachment_reaches_the_server(chat, offline):
 
 
 def test_a_pdf_attachment_reaches_the_server_as_a_pdf(chat, offline):
-    from tests.app.test_documents import pdf
+    from tests.media_samples import pdf
 
     chat.chat_input(key="chat.input").upload("report.pdf", pdf(2), "application/pdf").set_value(
         "Summarise this report"

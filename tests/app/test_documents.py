@@ -6,41 +6,11 @@ and bad files refused with a message while the prompt is kept."""
 from __future__ import annotations
 
 import base64
-import io
-import struct
-import wave
 
 import pytest
-from pypdf import PdfWriter
 from streamlit.testing.v1 import AppTest
 
-
-def pdf(pages: int) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(300, 400)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def wav(seconds: float, rate: int = 8000) -> bytes:
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"\0\0" * int(seconds * rate))
-    return out.getvalue()
-
-
-def mp4(seconds: float, padding: int = 0) -> bytes:
-    ftyp = struct.pack(">I4s4sI4s", 20, b"ftyp", b"isom", 0, b"isom")
-    body = struct.pack(">B3xIIII", 0, 0, 0, 1000, int(seconds * 1000)) + b"\0" * 80
-    mvhd = struct.pack(">I4s", 8 + len(body), b"mvhd") + body
-    moov = struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd
-    mdat = struct.pack(">I4s", 8 + padding, b"mdat") + b"\0" * padding
-    return ftyp + moov + mdat
+from tests.media_samples import mp4, pdf, wav
 
 
 def file_name(recorded) -> str:

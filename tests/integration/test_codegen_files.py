@@ -6,50 +6,21 @@ it as fileData — and the answer acknowledges all three, as the app's did."""
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
-import struct
 import sys
-import wave
 
 import pytest
-from pypdf import PdfWriter
 
 from playground.codegen import render
 from playground.documents import check_document
 from playground.gemini import Gemini, RetryPolicy, build_request
 from playground.settings import GenerationSettings
+from tests.media_samples import mp4, pdf, wav
 
 from .test_codegen_exec import JS_DIR, node_ready, run, write_bundle
 
 PROMPT = "What is in these files?"
-
-
-def pdf(pages: int) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(300, 400)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def wav(seconds: float, rate: int = 8000) -> bytes:
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"\0\0" * int(seconds * rate))
-    return out.getvalue()
-
-
-def mp4(seconds: float) -> bytes:
-    ftyp = struct.pack(">I4s4sI4s", 20, b"ftyp", b"isom", 0, b"isom")
-    body = struct.pack(">B3xIIII", 0, 0, 0, 1000, int(seconds * 1000)) + b"\0" * 80
-    mvhd = struct.pack(">I4s", 8 + len(body), b"mvhd") + body
-    return ftyp + struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ import io
 import json
 import os
 import shutil
-import struct
 import subprocess
 import time
 import uuid
-import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +22,8 @@ from PIL import Image
 from gemini_offline import OfflineServer, start_server
 from gemini_offline.files import EXPIRY_S, PROCESSING_S
 from gemini_offline.media import AUDIO_TOKENS_PER_S, PAGE_TOKENS, VIDEO_TOKENS_PER_S
+from tests.media_samples import mp4 as mp4_bytes
+from tests.media_samples import wav as wav_bytes
 
 from .conftest import TIMEOUT_MS
 
@@ -38,25 +38,6 @@ def pdf_bytes(pages: int) -> bytes:
         f"{3 + i} 0 obj << /Type /Page /Parent 2 0 R >> endobj".encode() for i in range(pages)
     ]
     return b"%PDF-1.4\n" + b"\n".join(objects) + b"\n%%EOF\n"
-
-
-def wav_bytes(seconds: float, rate: int = 8000) -> bytes:
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"\0\0" * int(seconds * rate))
-    return out.getvalue()
-
-
-def mp4_bytes(seconds: float) -> bytes:
-    """A minimal ISO-BMFF file whose ``mvhd`` box gives the duration."""
-    ftyp = struct.pack(">I4s4sI4s", 20, b"ftyp", b"isom", 0, b"isom")
-    mvhd_body = struct.pack(">B3xIIII", 0, 0, 0, 1000, int(seconds * 1000)) + b"\0" * 80
-    mvhd = struct.pack(">I4s", 8 + len(mvhd_body), b"mvhd") + mvhd_body
-    moov = struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd
-    return ftyp + moov
 
 
 def png_bytes(size: int = 8) -> bytes:

@@ -5,43 +5,15 @@ captions, the Files API decision and the upload registry."""
 from __future__ import annotations
 
 import io
-import struct
-import wave
 
 import pytest
-from pypdf import PdfWriter
 
 from playground import documents
 from playground.documents import check_document, check_youtube_url, sniff
 from playground.errors import BadInput
 from playground.media import INLINE_LIMIT_BYTES, Attachment, check_upload
 from playground.uploads import RemoteFile, UploadedFiles
-
-
-def pdf(pages: int = 3) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(300, 400)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def wav(seconds: float, rate: int = 8000) -> bytes:
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"\0\0" * int(seconds * rate))
-    return out.getvalue()
-
-
-def mp4(seconds: float, brand: bytes = b"isom") -> bytes:
-    ftyp = struct.pack(">I4s4sI4s", 20, b"ftyp", brand, 0, brand)
-    body = struct.pack(">B3xIIII", 0, 0, 0, 1000, int(seconds * 1000)) + b"\0" * 80
-    mvhd = struct.pack(">I4s", 8 + len(body), b"mvhd") + body
-    return ftyp + struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd
+from tests.media_samples import mp4, pdf, wav
 
 
 def flac(seconds: float, rate: int = 44100) -> bytes:
