@@ -412,50 +412,24 @@ def _reply_parts(part: types.Part, index: int = 0) -> list[ReplyPart]:
                 part_index=index,
             )
         )
-    if part.function_call is not None:
-        call = part.function_call
-        out.append(
-            ReplyPart(
-                "function_call",
-                text=call.name or "",
-                args=dict(call.args or {}),
-                part_index=index,
-                call_id=call.id,
+    exchanges: tuple[tuple[PartKind, Any, str, str], ...] = (  # kind, part, name, body
+        ("function_call", part.function_call, "name", "args"),
+        ("function_response", part.function_response, "name", "response"),
+        ("tool_call", part.tool_call, "tool_type", "args"),
+        ("tool_response", part.tool_response, "tool_type", "response"),
+    )
+    for step_kind, value, name_field, body_field in exchanges:
+        if value is not None:
+            name = getattr(value, name_field)
+            out.append(
+                ReplyPart(
+                    step_kind,
+                    text=(name if isinstance(name, str) else _name(name)) or "",
+                    args=dict(getattr(value, body_field) or {}),
+                    part_index=index,
+                    call_id=value.id,
+                )
             )
-        )
-    if part.function_response is not None:
-        answer = part.function_response
-        out.append(
-            ReplyPart(
-                "function_response",
-                text=answer.name or "",
-                args=dict(answer.response or {}),
-                part_index=index,
-                call_id=answer.id,
-            )
-        )
-    if part.tool_call is not None:
-        tool = part.tool_call
-        out.append(
-            ReplyPart(
-                "tool_call",
-                text=_name(tool.tool_type) or "",
-                args=dict(tool.args or {}),
-                part_index=index,
-                call_id=tool.id,
-            )
-        )
-    if part.tool_response is not None:
-        tool_result = part.tool_response
-        out.append(
-            ReplyPart(
-                "tool_response",
-                text=_name(tool_result.tool_type) or "",
-                args=dict(tool_result.response or {}),
-                part_index=index,
-                call_id=tool_result.id,
-            )
-        )
     return out
 
 
