@@ -37,7 +37,7 @@ from playground.compare import (
     model_key,
     word_diff,
 )
-from playground.errors import BadInput, PlaygroundError
+from playground.errors import PlaygroundError
 from playground.gemini import StreamEvent, StreamRun, build_request
 from playground.markdown import unfetch_images
 from playground.settings import GenerationSettings
@@ -96,12 +96,7 @@ def build_run(link: Connected, prompt: PromptInput, models: list[str], labels: l
     refused attachment or a sidebar setting that must be fixed first."""
     check_setup(models, [m.id for m in link.catalog.text_models])
     run_blockers()
-    if prompt.rejected:
-        raise BadInput(
-            "An attached file can't be sent.",
-            "Remove the file marked above (or replace it with a valid file), then Run.",
-            kind="bad_attachment",
-        )
+    prompt.require_sendable()
     settings: GenerationSettings = st.session_state[SETTINGS]
     variables.require(
         variables.names_in(prompt.text, settings.system_instruction), prompt.variables

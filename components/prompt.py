@@ -45,6 +45,15 @@ class PromptInput:
     #: Values typed for the ``{{variables}}`` of the prompt and system instruction.
     variables: dict[str, str] = field(default_factory=dict)
 
+    def require_sendable(self) -> None:
+        """BadInput (nothing is sent) while an attachment is refused."""
+        if self.rejected:
+            raise BadInput(
+                "An attached file can't be sent.",
+                "Remove the file marked above (or replace it with a valid file), then Run.",
+                kind="bad_attachment",
+            )
+
 
 def variables_editor(namespace: str, *texts: str) -> dict[str, str]:
     """An input per ``{{variable}}`` found in `texts` (`{namespace}.var.<name>`), shown only

@@ -20,7 +20,6 @@ from components.prompt import (
 )
 from components.session import connected, run_blockers
 from playground import variables
-from playground.errors import BadInput
 from playground.gemini import GenerateRequest, build_request, user_content
 from playground.reply import Reply
 from playground.settings import GenerationSettings
@@ -74,12 +73,7 @@ def prompt_row(
 def checked_request(prompt: PromptInput, *, stream: bool = False) -> GenerateRequest:
     """The request to send; BadInput when a sidebar setting or an attachment blocks it."""
     run_blockers()
-    if prompt.rejected:
-        raise BadInput(
-            "An attached file can't be sent.",
-            "Remove the file marked above (or replace it with a valid file), then Run.",
-            kind="bad_attachment",
-        )
+    prompt.require_sendable()
     settings = st.session_state[SETTINGS]
     names = variables.names_in(prompt.text, settings.system_instruction)
     variables.require(names, prompt.variables)

@@ -3,32 +3,19 @@
 
 from __future__ import annotations
 
-import io
-import struct
-
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfWriter
 
 from tests.e2e.conftest import screenshot, settle
-
-pytestmark = pytest.mark.e2e
-
-
-def pdf(pages: int) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(300, 400)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+from tests.media_samples import mp4 as media_mp4
+from tests.media_samples import pdf
 
 
 def mp4(seconds: float) -> bytes:
-    ftyp = struct.pack(">I4s4sI4s", 20, b"ftyp", b"isom", 0, b"isom")
-    body = struct.pack(">B3xIIII", 0, 0, 0, 1000, int(seconds * 1000)) + b"\0" * 80
-    mvhd = struct.pack(">I4s", 8 + len(body), b"mvhd") + body
-    return ftyp + struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd + b"\0" * 20_000
+    return media_mp4(seconds, padding=20_000)  # about 20 KB
+
+
+pytestmark = pytest.mark.e2e
 
 
 def test_attach_a_pdf_and_a_video_and_ask_about_them(page, app_url, tmp_path):
