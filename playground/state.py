@@ -11,6 +11,8 @@ the widget: they are a contract with the tests, listed in the README.
 from __future__ import annotations
 
 from collections.abc import Callable, Container
+from copy import copy
+from functools import partial
 from typing import Any
 
 from playground.conversation import Conversation
@@ -22,6 +24,7 @@ from playground.settings import (
     IMAGEN_MODELS,
     GenerationSettings,
 )
+from playground.sweep import session_defaults as sweep_defaults
 from playground.tuning import session_defaults as tuning_defaults
 
 # --- the connection ------------------------------------------------------------------------
@@ -245,3 +248,20 @@ SESSION_DEFAULTS.update({TEXT_CASES: list, TEXT_CASE_RESULTS: _none})
 TEXT_CASES_PROBLEM = "text.cases_problem"  # why the last test-case CSV was refused
 SESSION_DEFAULTS[TEXT_CASES_PROBLEM] = _none
 COMPARE_INFLIGHT = "compare.inflight"  # (CompareRun, its StreamRuns) while the columns stream
+
+
+# --- the Parameter sweep page (appended) -----------------------------------------------------
+SWEEP_RESULT = "sweep.result"  # the Sweep of the last run: its values, samples and results
+SWEEP_ERROR = "sweep.error"
+SWEEP_PROMPT = "sweep.prompt"  # the sweep's widgets (initial values: playground.sweep)
+SWEEP_SETTING = "sweep.setting"
+SWEEP_MODE = "sweep.mode"
+SWEEP_FROM = "sweep.from"
+SWEEP_TO = "sweep.to"
+SWEEP_COUNT = "sweep.count"
+SWEEP_TYPED = "sweep.typed"
+SWEEP_SAMPLES = "sweep.samples"
+SWEEP_LOGPROBS = "sweep.logprobs"
+
+SESSION_DEFAULTS.update({SWEEP_RESULT: _none, SWEEP_ERROR: _none})
+SESSION_DEFAULTS.update({key: partial(copy, value) for key, value in sweep_defaults().items()})

@@ -21,6 +21,7 @@ NAMESPACES = (
     "images",
     "system",
     "compare",
+    "sweep",
 )
 
 
