@@ -42,7 +42,7 @@ from playground.connection import (
     secrets_for_redaction,
 )
 from playground.errors import BadInput, PlaygroundError
-from playground.gemini import LOOKUP_TIMEOUT_S, Gemini, RetryPolicy
+from playground.gemini import LOOKUP_TIMEOUT_S, Gemini, RetryPolicy, log_calls_to_stderr
 from playground.state import API_KEY, FORCE_OFFLINE, OFFLINE_KEY, TIMEOUT
 
 
@@ -59,6 +59,20 @@ class Connected:
 
 
 VISITOR_SESSION = "connection.visitor_session"  # a random id of this browser session
+log_calls_to_stderr()  # one line per generation call in the app's output
+
+
+def page_in_view() -> str:
+    """The url path of the page this run draws (its title, lower-cased, for the default
+    page), for the call log; "" when Streamlit cannot say."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    try:
+        ctx = get_script_run_ctx()
+        info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) if ctx else None
+        return str(info.get("url_pathname") or info.get("page_name") or "").lower() if info else ""
+    except Exception:  # Streamlit's internals moved: the log goes on without a page
+        return ""
 
 
 def signed_in_email() -> str | None:
@@ -207,6 +221,7 @@ def connect() -> Connected:
     plan = current_plan(decision)
     cache_id = _cache_id(plan)
     gemini = gemini_for(plan)
+    gemini.page, gemini.visitor = page_in_view(), current_visitor()
     problems: list[PlaygroundError] = [decision.error] if decision.error else []
     if decision.limited and plan.uses_server_credentials:
         problem = _limit(gemini)

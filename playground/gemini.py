@@ -11,17 +11,24 @@ cell of generate_all, stream, generate_images; retries of a call are not counted
 a PlaygroundError it raises (e.g. `playground.limits.LimitReached`) stops that call before
 anything is sent. `on_usage` then gets each reply's total tokens. Lookups (model list,
 token counts, files) are not guarded.
+
+Every generation call (refused ones included) writes one line to the `playground.calls`
+logger (`call_log_line`): JSON with the page, model, visitor id, outcome, tokens and
+latency — never a key, never prompt or reply text.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import json
+import logging
 import os
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from google import genai
@@ -46,6 +53,60 @@ LOOKUP_TIMEOUT_S = 5.0  # models.list and countTokens: the page waits on them
 RetryCallback = Callable[[int, float, PlaygroundError], None]
 # A guard's refusals that stop a grid: a limit reached, limits misconfigured or uncountable.
 _REFUSALS = frozenset({"limit_reached", "bad_config", "limits_unavailable"})
+CALL_LOG = logging.getLogger("playground.calls")  # one JSON line per generation call
+
+
+def log_calls_to_stderr() -> None:
+    """Make the call log visible in the app's output (stderr) at INFO, unless the
+    deployment configured that logger itself (a handler or a level of its own)."""
+    if CALL_LOG.handlers or CALL_LOG.level != logging.NOTSET:
+        return
+    CALL_LOG.setLevel(logging.INFO)
+    if not logging.getLogger().handlers:  # else the root's handlers write it
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        CALL_LOG.addHandler(handler)
+
+
+def call_log_line(
+    *,
+    call: str,
+    page: str,
+    model: str,
+    visitor: str,
+    latency_s: float,
+    reply: Reply | None = None,
+    error: BaseException | None = None,
+    outcome: str | None = None,
+) -> str:
+    """The log line of one generation call, as JSON: what was called, for whom, how it
+    ended, its tokens and latency. Only identifiers and numbers: no key, no prompt or
+    reply text, no error message (an API error can quote the request)."""
+    usage = reply.usage if reply is not None else None
+    record: dict[str, Any] = {
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "event": "gemini_call",
+        "call": call,
+        "page": page,
+        "model": model,
+        "visitor": visitor,
+        "outcome": outcome or ("ok" if error is None else "error"),
+        "error": None,
+        "status": None,
+        "finish_reason": reply.finish_reason if reply is not None else None,
+        "tokens": {
+            "prompt": usage.prompt_tokens if usage else 0,
+            "output": usage.output_tokens if usage else 0,
+            "thoughts": usage.thought_tokens if usage else 0,
+            "total": usage.total_tokens if usage else 0,
+        },
+        "latency_ms": round(latency_s * 1000),
+        "attempts": reply.timing.attempts if reply is not None else None,
+    }
+    if error is not None:
+        record["error"] = getattr(error, "kind", None) or type(error).__name__
+        record["status"] = getattr(error, "code", None)
+    return json.dumps(record, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -197,6 +258,29 @@ class Gemini:
     request_timeout_s: float | None = None  # the visitor's setting; None: the client's own
     guard: Callable[[], None] | None = field(default=None, repr=False)  # before each request
     on_usage: Callable[[int], None] | None = field(default=None, repr=False)  # total tokens
+    page: str = ""  # the page making the calls, for the call log
+    visitor: str = field(default="", repr=False)  # playground.access.visitor_id, for the log
+
+    def _log_call(
+        self, call: str, model: str, started: float, reply: Reply | None = None, **how: Any
+    ) -> None:
+        """One line per generation call to `playground.calls` (see `call_log_line`)."""
+        if not CALL_LOG.isEnabledFor(logging.INFO):
+            return
+        with contextlib.suppress(Exception):  # logging must never lose a reply
+            line = call_log_line(
+                call=call,
+                page=self.page,
+                model=model,
+                visitor=self.visitor,
+                latency_s=reply.timing.latency_s if reply else time.perf_counter() - started,
+                reply=reply,
+                **how,
+            )
+            for secret in self.secrets:  # belt and braces: no field can hold one
+                if secret:
+                    line = line.replace(secret, "[redacted]")
+            CALL_LOG.info(line)
 
     def _admit(self) -> None:
         """Run the guard before a generation request is sent (it raises to refuse it)."""
@@ -243,12 +327,22 @@ class Gemini:
 
     def generate(self, request: GenerateRequest, on_retry: RetryCallback | None = None) -> Reply:
         """Send a request and return the whole Reply."""
-        self._admit()
         started = time.perf_counter()
-        response, attempts = self._call(lambda: self._send(request), on_retry)
+        try:
+            self._admit()
+        except Exception as refused:
+            self._log_call("generate", request.model, started, error=refused, outcome="refused")
+            raise
+        started = time.perf_counter()
+        try:
+            response, attempts = self._call(lambda: self._send(request), on_retry)
+        except Exception as error:
+            self._log_call("generate", request.model, started, error=error)
+            raise
         latency = time.perf_counter() - started
         reply = Reply.from_response(response, Timing(latency_s=latency, attempts=attempts))
         self._used(reply.usage.total_tokens)
+        self._log_call("generate", request.model, started, reply)
         return reply
 
     def _send(self, request: GenerateRequest) -> types.GenerateContentResponse:
@@ -323,7 +417,12 @@ class Gemini:
         self, model: str, prompt: str, config: types.GenerateImagesConfig
     ) -> types.GenerateImagesResponse:
         """Imagen (Gemini Enterprise mode only; the SDK refuses it with an API key)."""
-        self._admit()
+        started = time.perf_counter()
+        try:
+            self._admit()
+        except Exception as refused:
+            self._log_call("images", model, started, error=refused, outcome="refused")
+            raise
         try:
             response, _ = self._call(
                 lambda: self.client.models.generate_images(
@@ -332,11 +431,16 @@ class Gemini:
                 None,
             )
         except ValueError as exc:  # raised by the SDK before sending, in API-key mode
+            self._log_call("images", model, started, error=exc)
             raise BadInput(
                 "Imagen works only in Gemini Enterprise mode.",
                 "Use Generate with a Gemini image model instead.",
                 kind="imagen_unavailable",
             ) from exc
+        except Exception as error:
+            self._log_call("images", model, started, error=error)
+            raise
+        self._log_call("images", model, started)
         return response
 
     def stream(self, request: GenerateRequest, on_retry: RetryCallback | None = None) -> StreamRun:
@@ -545,6 +649,7 @@ class StreamRun:
         except PlaygroundError as refused:  # a limit: nothing was sent
             self.error = refused
             self.reply = self.snapshot("error")
+            self._log(self.reply, outcome="refused")
             return
         try:
             (iterator, first), self._attempts = self._gemini._call(self._open, self.on_retry)
@@ -565,8 +670,12 @@ class StreamRun:
                     interrupted = "stopped"
                     break
                 chunk = next(iterator, None)
+        except GeneratorExit:  # the script stopped iterating (Stop, a rerun)
+            self._log(self.snapshot("stopped"), outcome="stopped")
+            raise
         except Exception as exc:
             if not is_api_or_transport_error(exc):
+                self._log(None, error=exc)
                 raise
             self.error = self._gemini._explain(exc)
             interrupted = "error"
@@ -583,6 +692,11 @@ class StreamRun:
         self.reply = reply
         if self.chunks:
             self._gemini._used(reply.usage.total_tokens)
+        outcome = {"stopped": "stopped", "cut": "cut"}.get(reply.interrupted or "")
+        self._log(reply, error=self.error, outcome=outcome)
+
+    def _log(self, reply: Reply | None, **how: Any) -> None:
+        self._gemini._log_call("stream", self.request.model, self._started, reply, **how)
 
 
 def _first_candidate_parts(chunk: types.GenerateContentResponse) -> list[types.Part]:
