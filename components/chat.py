@@ -471,8 +471,10 @@ def render_toolbar() -> None:
         on_click="ignore",
     )
     with cols[2]:
-        next_message = turns_logic.code_message(chat)
-        get_code(build_chat_request(settings, chat.history(), next_message), key="chat.code")
+        get_code(
+            lambda: build_chat_request(settings, chat.history(), turns_logic.code_message(chat)),
+            key="chat.code",
+        )
     with cols[3].popover("Restore from file", icon=":material/upload:"):
         st.file_uploader(
             "Conversation JSON", type=["json"], key="chat.upload", on_change=_restore_upload

@@ -1,6 +1,12 @@
-"""The "Get code" popover: the current request as Python, JavaScript and REST."""
+"""The "Get code" popover: the current request as Python, JavaScript and REST.
+
+The snippets are built and sent only while the popover is open (`on_change="rerun"` with
+its `.open` state): a long chat's code holds the whole history three times, and building
+and resending it on every run was most of a 200-turn chat's rerun."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -14,9 +20,19 @@ LANGUAGES = (
 )
 
 
-def get_code(request: GenerateRequest | None, key: str, label: str = "Get code") -> None:
-    """A popover with one tab per language, each with a copy button and a zip download."""
-    with st.popover(label, icon=":material/code:"):
+def get_code(
+    request: GenerateRequest | Callable[[], GenerateRequest | None] | None,
+    key: str,
+    label: str = "Get code",
+) -> None:
+    """A popover with one tab per language, each with a copy button and a zip download.
+    `request` may be a function, called only when the popover is open."""
+    popover = st.popover(label, icon=":material/code:", on_change="rerun", key=f"{key}.open")
+    with popover:
+        if not popover.open:
+            return
+        if callable(request):
+            request = request()
         if request is None:
             st.caption("Write a prompt to see the code for it.")
             return

@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import ssl
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+import httpx2
 from google import genai
 from google.genai import types
 
@@ -192,21 +195,62 @@ def offline_base_url() -> str:
     return shared_server().url
 
 
+class _SharedTLS:
+    """One TLS context for every Client in the process, made once in the background.
+
+    Left to itself the SDK builds three SSL contexts (loading the CA bundle each time) for
+    every Client: about 45–65 ms on each new session's first run. This is the context the
+    SDK would make (httpx2's default, or SSL_CERT_FILE / SSL_CERT_DIR when set); it is
+    started on a thread when this module is imported, so a cold start overlaps it with the
+    rest of the imports."""
+
+    def __init__(self) -> None:
+        self._context: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+        threading.Thread(target=self.get, name="tls-context", daemon=True).start()
+
+    def get(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._context is None:
+                cafile, capath = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+                self._context = (
+                    ssl.create_default_context(cafile=cafile, capath=capath)
+                    if cafile or capath
+                    else httpx2.create_ssl_context()
+                )
+            return self._context
+
+
+shared_tls = _SharedTLS()
+
+
+def _http_options(base_url: str | None, timeout_ms: int) -> types.HttpOptions:
+    """HTTP options for the Gemini Developer API: the shared TLS context for the sync and
+    async clients (`verify`) and for Live's websockets (`ssl`)."""
+    context = shared_tls.get()
+    return types.HttpOptions(
+        base_url=base_url,
+        timeout=timeout_ms,
+        client_args={"verify": context},
+        async_client_args={"verify": context, "ssl": context},
+    )
+
+
 def build_client(plan: ConnectionPlan, env: Mapping[str, str] | None = None) -> genai.Client:
     """Build the genai Client for a plan. Keep a reference: a collected Client closes itself."""
     env = os.environ if env is None else env
     timeout_ms = int(request_timeout_s(env) * 1000)
-    if plan.mode == "enterprise":
+    if plan.mode == "enterprise":  # the SDK's own TLS setup (it may add a client certificate)
         options = types.HttpOptions(base_url=plan.base_url, timeout=timeout_ms)
         if plan.key is not None:
             return genai.Client(vertexai=True, api_key=plan.key.value, http_options=options)
         return genai.Client(vertexai=True, http_options=options)
     if plan.mode == "offline":
-        options = types.HttpOptions(base_url=offline_base_url(), timeout=timeout_ms)
+        options = _http_options(offline_base_url(), timeout_ms)
         key = plan.key.value if plan.key else new_offline_key()
         return genai.Client(api_key=key, http_options=options)
     assert plan.key is not None
-    options = types.HttpOptions(base_url=plan.base_url, timeout=timeout_ms)
+    options = _http_options(plan.base_url, timeout_ms)
     return genai.Client(api_key=plan.key.value, http_options=options)
 
 

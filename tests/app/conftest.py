@@ -67,6 +67,13 @@ def app(offline) -> AppTest:
     return at
 
 
+def open_get_code(at: AppTest, key: str) -> AppTest:
+    """Open a Get code popover (its snippets are drawn only while it is open), as a click
+    on it does in the browser, and rerun."""
+    at.session_state[f"{key}.open"] = True
+    return at.run()
+
+
 def all_text(at: AppTest) -> str:
     """Every string the page shows (element values, labels, captions), for leak checks."""
     seen: list[str] = []

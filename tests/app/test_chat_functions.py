@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.conversation import Conversation
+from tests.app.conftest import open_get_code
 
 GEMINI_3 = "gemini-3-pro-preview"
 RESULT = '{"temperature": 31, "unit": "celsius", "sky": "clear skies"}'
@@ -174,6 +175,6 @@ def test_the_context_and_get_code_handle_function_turns(chat, offline):
     submit(chat)
     captions = " ".join(c.value for c in chat.main.caption)
     assert "Context:" in captions and "— tokens" not in captions
-    code = " ".join(c.value for c in chat.main.code)
+    code = " ".join(c.value for c in open_get_code(chat, "chat.code").main.code)
     assert "function_response=types.FunctionResponse(" in code
     assert "function_call=types.FunctionCall(" in code

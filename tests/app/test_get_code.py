@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.conftest import open_get_code
+
 
 def snippets(at: AppTest) -> dict[str, str]:
     return {
@@ -12,8 +14,18 @@ def snippets(at: AppTest) -> dict[str, str]:
     }
 
 
+def test_the_code_is_drawn_only_while_the_popover_is_open(app, offline):
+    app.text_area(key="text.prompt").input("Explain how AI works").run()
+    assert not snippets(app), "a closed popover sends no snippets"
+    open_get_code(app, "text.code")
+    assert "Explain how AI works" in snippets(app)["python"]
+    open_get_code(app, "text.code").session_state["text.code.open"] = False
+    assert not snippets(app.run())
+
+
 def test_text_code_follows_the_sliders(app, offline):
     app.text_area(key="text.prompt").input("Explain how AI works").run()
+    open_get_code(app, "text.code")
     app.sidebar.slider(key="settings.temperature").set_value(0.3).run()
     code = snippets(app)
     assert "temperature=0.3" in code["python"] and "temperature: 0.3" in code["javascript"]
@@ -28,26 +40,28 @@ def test_text_code_follows_the_sliders(app, offline):
 
 
 @pytest.mark.parametrize(
-    ("page", "prepare", "expected"),
+    ("page", "prepare", "key", "expected"),
     [
         (
             "views/stream.py",
             lambda at: at.text_area(key="stream.prompt").input("Hi"),
+            "stream.code",
             "generate_content_stream(",
         ),
-        ("views/chat.py", lambda at: None, "client.chats.create("),
+        ("views/chat.py", lambda at: None, "chat.code", "client.chats.create("),
         (
             "views/images.py",
             lambda at: at.text_area(key="images.prompt").input("A fox"),
+            "images.code",
             'response_modalities=["TEXT", "IMAGE"]',
         ),
-        ("views/system.py", lambda at: None, "You are a cat. Your name is Neko."),
+        ("views/system.py", lambda at: None, "system.code.1", "You are a cat. Your name is Neko."),
     ],
 )
-def test_every_page_has_get_code(app, offline, page, prepare, expected):
+def test_every_page_has_get_code(app, offline, page, prepare, key, expected):
     app.switch_page(page).run()
     prepare(app)
-    app.run()
+    open_get_code(app, key)
     assert not app.exception
     code = " ".join(c.value for c in app.main.code if c.language == "python")
     assert expected in code
@@ -57,5 +71,5 @@ def test_every_page_has_get_code(app, offline, page, prepare, expected):
 def test_chat_code_carries_the_history(app, offline):
     app.switch_page("views/chat.py").run()
     app.chat_input(key="chat.input").set_value("I have 2 dogs in my house.").run()
-    python = snippets(app)["python"]
+    python = snippets(open_get_code(app, "chat.code"))["python"]
     assert "history=[" in python and "I have 2 dogs in my house." in python

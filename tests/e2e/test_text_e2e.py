@@ -77,3 +77,21 @@ def test_touching_a_setting_while_a_reply_is_on_its_way_loses_nothing(page, app_
     expect(page.get_by_text("You cancelled", exact=False)).to_have_count(0)
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "text-06-kept-across-a-rerun")
+
+
+def test_get_code_opens_with_the_request_as_code(page, app_url):
+    page.goto(app_url)
+    prompt = page.get_by_label("Prompt")
+    prompt.fill("Explain how tides work")
+    prompt.press("Control+Enter")
+    page.get_by_role("button", name="Get code").click()
+    # The snippets are built when the popover opens (a rerun), then shown in it.
+    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("client.models.generate_content(", timeout=15_000)
+    expect(code).to_contain_text("Explain how tides work")
+    assert "api_key=" not in code.inner_text()
+    page.get_by_role("tab", name="REST").click()
+    expect(
+        page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]').filter(has_text="curl")
+    ).to_be_visible()
+    screenshot(page, "text-05-get-code")

@@ -136,3 +136,23 @@ def test_recording_folders_lists_only_recordings_newest_first(tmp_path):
     (tmp_path / "not-a-recording").mkdir()
     assert recording_folders(tmp_path) == ["new", "old"]
     assert recording_folders(tmp_path / "missing") == []
+
+
+def test_every_client_shares_one_tls_context():
+    """A Client left to itself loads the CA bundle three times (~45–65 ms per session)."""
+    from playground.connection import shared_tls
+
+    context = shared_tls.get()
+    clients = [
+        build_client(plan(offline_key=new_offline_key()), env={}),
+        build_client(plan("pasted-key"), env={}),
+    ]
+    try:
+        for client in clients:
+            api = client._api_client
+            assert api._async_httpx_client_args["verify"] is context
+            assert api._websocket_ssl_ctx["ssl"] is context
+            assert api._httpx_client._transport._pool._ssl_context is context
+    finally:
+        for client in clients:
+            client.close()
