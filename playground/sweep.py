@@ -493,6 +493,7 @@ def sweep_cost(figures: Sequence[ValueFigures]) -> Cost | None:
 
 # --- the chart ---------------------------------------------------------------------------
 
+CHART_HEIGHT = 180
 CHARTED: tuple[tuple[str, str], ...] = (
     ("distinct", "Distinct replies"),
     ("distinct_2", "Distinct-2"),
@@ -511,7 +512,12 @@ def chart_specs(sweep: Sweep, figures: Sequence[ValueFigures]) -> list[dict[str,
     numeric = sweep.knob.kind != "level"
     order = [format_value(v) for v in sweep.values]
     x: dict[str, Any] = (
-        {"field": "value", "type": "quantitative", "title": label}
+        {
+            "field": "value",
+            "type": "quantitative",
+            "title": label,
+            "axis": {"values": list(sweep.values)},  # ticks at the values swept
+        }
         if numeric
         else {"field": "label", "type": "ordinal", "title": label, "sort": order}
     )
@@ -524,7 +530,8 @@ def chart_specs(sweep: Sweep, figures: Sequence[ValueFigures]) -> list[dict[str,
         ]
         if not rows:
             continue
-        y: dict[str, Any] = {"field": "figure", "type": "quantitative", "title": title}
+        # No axis title: the page draws the chart's title above it.
+        y: dict[str, Any] = {"field": "figure", "type": "quantitative", "title": None}
         if name == "distinct":
             y["axis"] = {"format": "d", "tickMinStep": 1}
             y["scale"] = {"domainMin": 0, "domainMax": sweep.samples}
@@ -536,7 +543,7 @@ def chart_specs(sweep: Sweep, figures: Sequence[ValueFigures]) -> list[dict[str,
                 "data": {"values": rows},
                 "mark": {"type": "line", "point": {"size": 60}, "tooltip": True},
                 "encoding": {"x": x, "y": y},
-                "height": 170,
+                "height": CHART_HEIGHT,
             }
         )
     finish_rows = [
@@ -545,7 +552,8 @@ def chart_specs(sweep: Sweep, figures: Sequence[ValueFigures]) -> list[dict[str,
         for reason, n in f.finish_reasons.items()
     ]
     if finish_rows:
-        bar_x = {**x, "field": "label", "type": "ordinal", "sort": order}
+        bar_x = {"field": "label", "type": "ordinal", "title": label, "sort": order}
+        bar_x["axis"] = {"labelAngle": 0}
         specs.append(
             {
                 "title": "Finish reasons",
@@ -557,12 +565,12 @@ def chart_specs(sweep: Sweep, figures: Sequence[ValueFigures]) -> list[dict[str,
                         "field": "cells",
                         "type": "quantitative",
                         "aggregate": "sum",
-                        "title": "cells",
+                        "title": None,
                         "axis": {"format": "d", "tickMinStep": 1},
                     },
                     "color": {"field": "finish", "type": "nominal", "title": "finish"},
                 },
-                "height": 170,
+                "height": CHART_HEIGHT,
             }
         )
     return specs

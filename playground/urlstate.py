@@ -51,6 +51,12 @@ from playground.state import (
     setting_key,
     settings_widget_defaults,
 )
+from playground.sweep import KNOBS as SWEEP_KNOBS
+from playground.sweep import MAX_SAMPLES as SWEEP_MAX_SAMPLES
+from playground.sweep import MAX_VALUES as SWEEP_MAX_VALUES
+from playground.sweep import MIN_VALUES as SWEEP_MIN_VALUES
+from playground.sweep import MODES as SWEEP_MODES
+from playground.sweep import session_defaults as sweep_defaults
 from playground.tools import FUNCTION_MODES
 from playground.tuning import MAX_SAMPLES, MAX_VARIANTS, MIN_VARIANTS
 from playground.tuning import session_defaults as tuning_defaults
@@ -171,6 +177,21 @@ def _tuning_params() -> list[Param]:
     return params
 
 
+def _sweep_params() -> list[Param]:
+    """The Parameter sweep's prompt, setting, values and samples."""
+    return [
+        _prompt("sweep.prompt"),
+        Param("setting", "sweep.setting", "choice", "Sweep setting", choices=tuple(SWEEP_KNOBS)),
+        Param("spacing", "sweep.mode", "choice", "Sweep values", choices=SWEEP_MODES),
+        Param("from", "sweep.from", "float", "Sweep from"),
+        Param("to", "sweep.to", "float", "Sweep to"),
+        Param("values", "sweep.count", "int", "Sweep values", SWEEP_MIN_VALUES, SWEEP_MAX_VALUES),
+        Param("typed", "sweep.typed", "text", "Sweep typed values"),
+        Param("samples", "sweep.samples", "int", "Samples per value", 1, SWEEP_MAX_SAMPLES),
+        Param("logprobs", "sweep.logprobs", "bool", "Log probabilities"),
+    ]
+
+
 def _image_params() -> list[Param]:
     return [
         _prompt("images.prompt"),
@@ -217,6 +238,7 @@ def page_params(page: str) -> list[Param]:
         ],
         "images": _image_params(),
         "system": _tuning_params(),
+        "sweep": _sweep_params(),
     }
     return [*sidebar_params(), *own.get(page, [])]
 
@@ -225,6 +247,7 @@ def defaults() -> dict[str, Any]:
     """The value of every URL setting when nothing has been changed."""
     values = settings_widget_defaults()
     values.update(tuning_defaults())
+    values.update(sweep_defaults())
     values.update(
         {key: factory() for key, factory in SESSION_DEFAULTS.items() if key.startswith("images.")}
     )
