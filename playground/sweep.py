@@ -552,8 +552,8 @@ def chart_specs(sweep: Sweep, figures: Sequence[ValueFigures]) -> list[dict[str,
         for reason, n in f.finish_reasons.items()
     ]
     if finish_rows:
-        bar_x = {"field": "label", "type": "ordinal", "title": label, "sort": order}
-        bar_x["axis"] = {"labelAngle": 0}
+        bar_x: dict[str, Any] = {"field": "label", "type": "ordinal", "title": label}
+        bar_x.update({"sort": order, "axis": {"labelAngle": 0}})
         specs.append(
             {
                 "title": "Finish reasons",
