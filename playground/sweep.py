@@ -43,7 +43,7 @@ MODES = (SPACED, TYPED)
 #: Models known to return log probabilities (``responseLogprobs``). There is no capability
 #: flag in the model list; the 2.5 models refuse with a 400 on the Gemini API.
 LOGPROB_MODEL_PREFIXES = ("gemini-2.0-flash",)
-DEFAULT_PROMPT = "Suggest a name for a small coffee shop by the sea, with one line on why."
+DEFAULT_PROMPT = "Write a haiku about the sea."
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 Value = float | int | str
