@@ -181,7 +181,7 @@ def run_row(planned: Sweep | BadInput) -> bool:
     )
     with cols[1]:
         get_code(
-            planned.request(0) if isinstance(planned, Sweep) else None,
+            (lambda: planned.request(0)) if isinstance(planned, Sweep) else None,
             key="sweep.code",
             label="Get code",
         )
@@ -289,7 +289,7 @@ def render_value(sweep: Sweep, index: int, figures: ValueFigures) -> None:
         head = st.columns([4, 1], vertical_alignment="center")
         head[0].markdown(f"#### {label}")
         with head[1]:
-            get_code(sweep.request(index), key=f"sweep.code.{index}", label="Get code")
+            get_code(lambda: sweep.request(index), key=f"sweep.code.{index}", label="Get code")
         metrics = st.columns(5)
         distinct = "—" if figures.distinct is None else f"{figures.distinct} of {figures.samples}"
         metrics[0].metric(
